@@ -1,0 +1,34 @@
+# Thin wrapper around CMake. The two commands of the quick start:
+#   make demo   install what is missing, build, run ticketlint's main job on the bundled example
+#   make test   install what is missing, build, run every test through CTest
+BUILD    ?= build
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build test demo bench clean
+
+all: build
+
+deps:
+	@./cmake/install-deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Debug -DTL_WERROR=ON $(CMAKE_FLAGS)
+
+configure: deps $(BUILD)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	@./cmake/demo.sh $(BUILD)
+
+bench: build
+	cmake --build $(BUILD) --target bench -j $(JOBS)
+	@./bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

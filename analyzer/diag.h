@@ -1,0 +1,45 @@
+/* diag.h — diagnostics: what rules report. Copied out of the IR arena (they outlive it). */
+#ifndef TL_DIAG_H
+#define TL_DIAG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ir.h"
+
+enum tl_severity { TL_SEV_NOTE, TL_SEV_WARNING, TL_SEV_ERROR };
+
+struct tl_note {
+  char *file;
+  struct tl_loc loc;
+  char *message;
+};
+
+struct tl_diag {
+  char *file;
+  struct tl_loc loc;
+  const char *rule;              /* static string: the rule id */
+  enum tl_severity severity;
+  char *message;
+  uint32_t nnotes;
+  struct tl_note *notes;
+};
+
+struct tl_diags {
+  uint32_t size, cap;
+  struct tl_diag *data;
+};
+
+void tl_diags_init(struct tl_diags *self);
+void tl_diags_close(struct tl_diags *self);
+/* Add a diagnostic (message copied); *out points at it for adding notes. 0 or TL_ENOMEM. */
+int  tl_diags_add(struct tl_diags *self, const char *file, struct tl_loc loc, const char *rule,
+                  enum tl_severity sev, const char *message, struct tl_diag **out);
+int  tl_diag_add_note(struct tl_diag *self, const char *file, struct tl_loc loc,
+                      const char *message);
+/* Sort by file, line, column, rule and drop exact duplicates. */
+void tl_diags_sort(struct tl_diags *self);
+
+const char *tl_severity_name(enum tl_severity sev);  /* "note", "warning", "error" */
+
+#endif /* TL_DIAG_H */

@@ -1,0 +1,216 @@
+/* ir.h — ticketlint's intermediate representation: what every front-end produces and every
+ * rule reads. It knows nothing of libclang or tree-sitter.
+ *
+ * A translation unit is a list of functions; a function is a control-flow graph of basic
+ * blocks; a block is a list of events (ir_events.def) followed by a terminator. Events talk
+ * about abstract *slots*: locals, parameters, globals, fields and summarised array elements.
+ * All IR memory lives in the translation unit's arena (arena.h) and dies with it.
+ *
+ * Invariants (checked by tl_func_verify()):
+ *  - block 0 is the entry; `exit` is the single exit block (every RETURN block jumps to it);
+ *  - succ/pred lists mirror each other;
+ *  - a TL_TERM_BRANCH block has exactly two successors: succs[0] when `cond` holds, succs[1]
+ *    when it does not; a TL_TERM_SWITCH block has one successor per case (+ default).
+ *  - slot ids index tl_func.slots; 0 is TL_SLOT_NONE. */
+#ifndef TL_IR_H
+#define TL_IR_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arena.h"
+
+struct tl_model_fn;
+
+typedef uint32_t tl_slot_id;
+#define TL_SLOT_NONE 0u
+
+enum tl_ev_kind {
+#define TL_EV(name, doc) TL_EV_##name,
+#include "ir_events.def"
+#undef TL_EV
+  TL_EV__COUNT
+};
+
+const char *tl_ev_name(enum tl_ev_kind kind);   /* "START", ... */
+
+/* A source range; lines and columns are 1-based, end is inclusive of the last character. */
+struct tl_loc {
+  uint32_t line, col;
+  uint32_t end_line, end_col;
+};
+
+enum tl_slot_kind {
+  TL_SLOT_LOCAL,     /* a local variable */
+  TL_SLOT_PARAM,     /* a parameter */
+  TL_SLOT_GLOBAL,    /* a file-scope or static variable */
+  TL_SLOT_FIELD,     /* parent.name or parent->name */
+  TL_SLOT_ELEM,      /* every element of the array parent, summarised: parent[] */
+  TL_SLOT_DEREF,     /* *parent */
+  TL_SLOT_TEMP       /* a call's result that is used but not stored in a variable */
+};
+
+enum {
+  TL_SLOT_TICKET    = 1u << 0,  /* holds a ticket (its type is a model `type`) */
+  TL_SLOT_ARRAY     = 1u << 1,  /* an array */
+  TL_SLOT_POINTER   = 1u << 2,  /* a pointer */
+  TL_SLOT_ADDR      = 1u << 3,  /* its address is taken somewhere in the function */
+  TL_SLOT_STATIC    = 1u << 4,  /* static storage duration */
+  TL_SLOT_LONGLIVED = 1u << 5   /* outlives the function: global, or reached from a param */
+};
+
+struct tl_slot {
+  enum tl_slot_kind kind;
+  uint32_t flags;               /* TL_SLOT_* */
+  const char *name;             /* "t", "s.req", "reqs[]", "*p", "tk_async()" for temps */
+  tl_slot_id parent;            /* for FIELD, ELEM, DEREF */
+  struct tl_loc decl;
+};
+
+enum {
+  TL_F_DISCARDED        = 1u << 0,  /* START: result thrown away */
+  TL_F_VOID_CAST        = 1u << 1,  /* START: result cast to void on purpose */
+  TL_F_LENDS            = 1u << 2,  /* START: aux is a buffer lent to the operation */
+  TL_F_FILLS            = 1u << 3,  /* START: aux is a buffer the operation fills */
+  TL_F_STATUS_DISCARDED = 1u << 4,  /* AWAIT*: returned status thrown away */
+  TL_F_CONST            = 1u << 5,  /* ASSIGN: constant value */
+  TL_F_NULL             = 1u << 6,  /* ASSIGN: null pointer */
+  TL_F_IN_COND          = 1u << 7,  /* VALUE_USE: in a condition */
+  TL_F_COMPARE          = 1u << 8,  /* VALUE_USE: compared with a value */
+  TL_F_CAST             = 1u << 9,  /* VALUE_USE: cast to a non-ticket type */
+  TL_F_ARITH            = 1u << 10, /* VALUE_USE: arithmetic */
+  TL_F_TIMER            = 1u << 11, /* START: a timer (pacing on purpose) */
+  TL_F_OFFLOAD          = 1u << 12, /* START: runs its function on another thread */
+  TL_F_MACRO            = 1u << 13, /* the event comes from a macro expansion */
+  TL_F_NORETURN         = 1u << 14  /* CALL: never returns (exit, abort) */
+};
+
+struct tl_event {
+  enum tl_ev_kind kind;
+  uint32_t flags;                   /* TL_F_* */
+  struct tl_loc loc;                /* the whole call or expression */
+  tl_slot_id ticket, dst, aux;
+  uint32_t nuses;
+  tl_slot_id *uses;
+  const char *callee;               /* interned; NULL when not a call */
+  const struct tl_model_fn *model;  /* NULL when the models do not know the callee */
+};
+
+/* Comparison of a branch condition, normalised by the front-end: `slot OP constant`. */
+enum tl_cmp {
+  TL_CMP_NONE,     /* not understood: only `uses` and `key` are known */
+  TL_CMP_NONZERO,  /* `x` */
+  TL_CMP_ZERO,     /* `!x` */
+  TL_CMP_EQ, TL_CMP_NE, TL_CMP_LT, TL_CMP_LE, TL_CMP_GT, TL_CMP_GE
+};
+
+struct tl_cond {
+  uint32_t key;          /* same key = same condition text over the same slots; 0 = none */
+  enum tl_cmp cmp;
+  tl_slot_id slot;       /* the tested slot when cmp != TL_CMP_NONE */
+  long long value;       /* the constant, when known */
+  const char *constant;  /* the constant's spelling ("TK_PENDING", "0"), or NULL */
+  uint32_t nuses;
+  tl_slot_id *uses;      /* every slot the condition reads */
+  struct tl_loc loc;
+};
+
+enum tl_term {
+  TL_TERM_GOTO,     /* one successor (or none for the exit block) */
+  TL_TERM_BRANCH,   /* succs[0] if cond holds, succs[1] if not */
+  TL_TERM_SWITCH,   /* one successor per case label and default */
+  TL_TERM_RETURN    /* ends with a RETURN event; single successor: the exit block */
+};
+
+struct tl_block {
+  uint32_t id;
+  uint32_t nevents, cap_events;
+  struct tl_event *events;
+  enum tl_term term;
+  struct tl_cond cond;           /* BRANCH and SWITCH */
+  uint32_t nsuccs, cap_succs;
+  uint32_t *succs;
+  uint32_t npreds, cap_preds;
+  uint32_t *preds;
+  struct tl_loc loc;             /* first statement, for notes */
+};
+
+/* A natural loop found by tl_cfg_find_loops(). */
+struct tl_loop {
+  uint32_t header;
+  uint32_t nblocks;
+  uint32_t *blocks;      /* sorted block ids, header included */
+  uint32_t parent;       /* index+1 of the enclosing loop in tl_func.loops, 0 = none */
+};
+
+enum {
+  TL_FN_ASYNC_MARKED = 1u << 0,  /* carries the models' async marker (TK_ASYNC) */
+  TL_FN_ASYNC_PASSED = 1u << 1,  /* passed as the async-fn argument of a start */
+  TL_FN_CALLBACK     = 1u << 2,  /* passed as a callback that runs on the loop */
+  TL_FN_OFFLOADED    = 1u << 3,  /* passed as the function of an offloading start */
+  TL_FN_STATIC       = 1u << 4
+};
+
+struct tl_func {
+  const char *name;
+  const char *file;              /* the main file's path as given */
+  struct tl_loc loc;
+  uint32_t flags;                /* TL_FN_* */
+  uint32_t nslots, cap_slots;
+  struct tl_slot *slots;         /* slots[0] is a placeholder for TL_SLOT_NONE */
+  uint32_t nblocks, cap_blocks;
+  struct tl_block *blocks;       /* blocks[0] is the entry */
+  uint32_t exit;
+  uint32_t nloops;
+  struct tl_loop *loops;         /* filled by tl_cfg_find_loops() */
+  uint32_t *idom;                /* filled by tl_cfg_dominators(); idom[entry] = entry */
+};
+
+struct tl_unit {
+  tl_arena *arena;
+  const char *file;
+  uint32_t nfuncs, cap_funcs;
+  struct tl_func *funcs;
+};
+
+/* ---- building (front-ends) ------------------------------------------------------------- */
+
+/* All return 0 or TL_ENOMEM; ids go to out-parameters. */
+int  tl_unit_init(struct tl_unit *self, const char *file);      /* makes the arena */
+void tl_unit_close(struct tl_unit *self);                          /* frees everything */
+int  tl_unit_add_func(struct tl_unit *self, const char *name, struct tl_func **out);
+
+int  tl_func_add_block(struct tl_unit *u, struct tl_func *self, uint32_t *out);
+int  tl_func_add_slot(struct tl_unit *u, struct tl_func *self, const struct tl_slot *slot,
+                      tl_slot_id *out);
+/* Find the child slot (FIELD name / ELEM / DEREF) of parent, creating it when absent. */
+int  tl_func_child_slot(struct tl_unit *u, struct tl_func *self, enum tl_slot_kind kind,
+                        tl_slot_id parent, const char *field, tl_slot_id *out);
+int  tl_func_add_edge(struct tl_unit *u, struct tl_func *self, uint32_t from, uint32_t to);
+/* Append a copy of ev (uses copied too) to block b. */
+int  tl_func_add_event(struct tl_unit *u, struct tl_func *self, uint32_t b,
+                       const struct tl_event *ev);
+
+/* Check the invariants above; 0 or TL_EINVAL (and a message in buf). */
+int  tl_func_verify(const struct tl_func *self, char *buf, size_t len);
+
+/* Print the IR as text (`--dump-ir`). */
+void tl_func_dump(const struct tl_func *self, FILE *out);
+
+/* ---- analyses on the CFG (cfg.c) ------------------------------------------------------- */
+
+/* Remove blocks unreachable from the entry (ids are renumbered) and compute preds order. */
+int  tl_cfg_compact(struct tl_unit *u, struct tl_func *self);
+/* Immediate dominators into self->idom. */
+int  tl_cfg_dominators(struct tl_unit *u, struct tl_func *self);
+/* Natural loops from back edges (needs dominators) into self->loops, outermost first. */
+int  tl_cfg_find_loops(struct tl_unit *u, struct tl_func *self);
+/* Reverse post-order of the blocks, for the solver. */
+int  tl_cfg_rpo(struct tl_unit *u, const struct tl_func *self, uint32_t **out);
+/* 1 when block b belongs to loop l. */
+int  tl_loop_contains(const struct tl_loop *l, uint32_t b);
+
+/* The slot's root variable: follows FIELD/ELEM/DEREF parents. */
+tl_slot_id tl_slot_root(const struct tl_func *self, tl_slot_id s);
+
+#endif /* TL_IR_H */

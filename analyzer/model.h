@@ -1,0 +1,101 @@
+/* model.h — libraries as data. A model file maps library functions onto the IR's generic
+ * events; rules never name a library function. Format: docs/models.md (parsed by lines.h).
+ *
+ *   model ticket
+ *   header ticket.h
+ *   type tk_promise *
+ *   async-marker TK_ASYNC
+ *   fn tk_async  start  ticket=ret async-fn=1
+ *   fn tk_await  await  ticket=0 value=*1 status=ret suspends
+ *   fn MPI_Isend start  ticket=*6 lend=*0
+ *   fn MPI_Test  poll   ticket=*0 flag=*1 done=nonzero
+ *   fn tk_state  poll   ticket=0 flag=ret done=ne:TK_PENDING
+ *   fn usleep    blocking
+ */
+#ifndef TL_MODEL_H
+#define TL_MODEL_H
+
+#include <stddef.h>
+
+enum tl_model_event {
+  TL_ME_START,      /* issues a ticket */
+  TL_ME_AWAIT,      /* waits for one ticket */
+  TL_ME_AWAIT_ALL,  /* waits for an array of tickets */
+  TL_ME_POLL,       /* tests a ticket without waiting */
+  TL_ME_READ,       /* reads a ticket's value */
+  TL_ME_DETACH,     /* gives a ticket up on purpose */
+  TL_ME_CONSUME,    /* hands a ticket to something that collects it */
+  TL_ME_SETTLE,     /* settles a ticket from the producer side */
+  TL_ME_BLOCKING,   /* may block the calling thread */
+  TL_ME_LOCK,
+  TL_ME_UNLOCK
+};
+
+#define TL_ARG_NONE (-1)
+#define TL_ARG_RET  (-2)
+
+/* Where a role's object is: argument `index` (0-based) or the return value (TL_ARG_RET);
+ * deref = 1 for `*N`: the object argument N points to. */
+struct tl_argref {
+  int index;
+  int deref;
+};
+
+enum tl_done_op { TL_DONE_NONE, TL_DONE_NONZERO, TL_DONE_ZERO, TL_DONE_EQ, TL_DONE_NE };
+
+struct tl_model_fn {
+  const char *name;
+  enum tl_model_event event;
+  struct tl_argref ticket;      /* ticket=  the ticket */
+  struct tl_argref tickets;     /* tickets= an array of tickets */
+  struct tl_argref count;       /* count=   number of tickets */
+  struct tl_argref lend;        /* lend=    buffer lent until completion (read by the op) */
+  struct tl_argref fill;        /* fill=    buffer filled by the op (unreadable until done) */
+  struct tl_argref value;       /* value=   out-parameter receiving the value */
+  struct tl_argref status;      /* status=  where the error status goes (usually ret) */
+  struct tl_argref flag;        /* flag=    poll's completion answer */
+  struct tl_argref async_fn;    /* async-fn= function run as an async function */
+  struct tl_argref offload_fn;  /* offload-fn= function run on another thread */
+  struct tl_argref callback;    /* callback= function run on the loop later */
+  enum tl_done_op done;         /* done= predicate on `flag` meaning completed */
+  const char *done_constant;    /* for eq:/ne: the constant's name or number */
+  unsigned suspends : 1;        /* only inside async functions */
+  unsigned timer : 1;           /* a timer: awaiting it paces a loop on purpose */
+  const char *model;            /* the model's name */
+  const char *file;             /* where the line is, for messages */
+  int line;
+};
+
+typedef struct tl_models tl_models;
+
+/* A source position error: file:line:col: message. */
+struct tl_srcerr {
+  char file[256];
+  int line, col;
+  char msg[256];
+};
+
+int  tl_models_new(tl_models **out);                   /* 0 or TL_ENOMEM */
+void tl_models_free(tl_models *self);
+
+/* Load a model file or a buffer. On error returns TL_EMODEL (or TL_EIO, TL_ENOMEM), fills
+ * err, and leaves self as it was before the call. */
+int  tl_models_load_file(tl_models *self, const char *path, struct tl_srcerr *err);
+int  tl_models_load_buffer(tl_models *self, const char *name, const char *buf, size_t len,
+                           struct tl_srcerr *err);
+/* Load every *.model file of a directory, in name order. */
+int  tl_models_load_dir(tl_models *self, const char *dir, struct tl_srcerr *err);
+
+const struct tl_model_fn *tl_models_find(const tl_models *self, const char *fn_name);
+/* 1 when `type_spelling` (as libclang/tree-sitter spells it, e.g. "tk_promise *",
+ * "MPI_Request") names a ticket type of a loaded model. Whitespace-insensitive. */
+int  tl_models_is_ticket_type(const tl_models *self, const char *type_spelling);
+/* 1 when `name` is an async marker macro of a loaded model (TK_ASYNC). */
+int  tl_models_is_async_marker(const tl_models *self, const char *name);
+/* Number of functions, and the i-th, for listing. */
+size_t tl_models_count(const tl_models *self);
+const struct tl_model_fn *tl_models_at(const tl_models *self, size_t i);
+
+const char *tl_model_event_name(enum tl_model_event ev);
+
+#endif /* TL_MODEL_H */

@@ -1,0 +1,93 @@
+/* rule.h — what a rule is, and the one dataflow engine that runs it.
+ *
+ * A dataflow rule keeps one fact of `fact_size` bytes per slot of the function. The engine
+ * (dataflow.c) is a worklist solver over the CFG in reverse post-order:
+ *   - the entry's facts are zeroed, then `init` may set them;
+ *   - each block's events are passed to `handlers[kind]` in order (missing handler: no-op);
+ *   - on each edge, `edge` sees the branch taken (b->cond, succ index) and may refine facts;
+ *   - where paths meet, `join` merges one slot's fact into another (must be monotone, over a
+ *     finite lattice); facts are compared with memcmp, so keep padding zeroed.
+ * Correlated branches: the engine is path-sensitive on branch conditions (ESP style). Each
+ * block holds up to TL_ESP_MAX (assumptions, facts) pairs; an edge of `if (c)` adds "c is
+ * true/false" and drops pairs that assumed the opposite; writing a slot that c reads forgets
+ * c. So `if (c) start(); ...; if (c) await();` never sees the start-without-await path.
+ * Rules know nothing of this.
+ *
+ * Handlers run twice: while solving (tl_rctx_reporting() is 0, tl_report() returns NULL and
+ * records nothing) and once more over the fixed point with reporting on. A `function` hook,
+ * for rules that are not (only) dataflow, runs once per function after solving.
+ *
+ * No global mutable state: everything a rule needs is in the context. */
+#ifndef TL_RULE_H
+#define TL_RULE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "ir.h"
+#include "model.h"
+
+#define TL_ESP_MAX 8
+
+struct tl_rctx;
+
+typedef void (*tl_event_fn)(struct tl_rctx *cx, void *facts, const struct tl_event *ev);
+
+struct tl_rule {
+  const char *id;                 /* kebab-case: "unawaited-ticket" */
+  const char *summary;            /* one line, for --list-rules and the README */
+  const char *doc;                /* the header comment's text: What it does / Why is this bad?
+                                     / Example / Use instead / Known limitations */
+  const char *group;              /* "correctness", "perf" */
+  enum tl_severity severity;
+  int enabled_by_default;
+
+  size_t fact_size;               /* 0: not a dataflow rule */
+  void (*init)(struct tl_rctx *cx, void *facts);
+  tl_event_fn handlers[TL_EV__COUNT];
+  void (*edge)(struct tl_rctx *cx, void *facts, const struct tl_block *from, uint32_t succ);
+  void (*join)(void *dst, const void *src);          /* one slot's fact */
+
+  void (*function)(struct tl_rctx *cx, const struct tl_func *fn);
+};
+
+/* ---- for rules ------------------------------------------------------------------------- */
+
+const struct tl_func  *tl_rctx_func(const struct tl_rctx *cx);
+const struct tl_unit  *tl_rctx_unit(const struct tl_rctx *cx);
+const tl_models       *tl_rctx_models(const struct tl_rctx *cx);
+const struct tl_block *tl_rctx_block(const struct tl_rctx *cx);   /* block being visited */
+int                    tl_rctx_reporting(const struct tl_rctx *cx);
+
+/* The fact of slot s inside a facts array. */
+void *tl_fact(const struct tl_rctx *cx, void *facts, tl_slot_id s);
+#define TL_FACT(cx, facts, type, s) ((type *)tl_fact((cx), (facts), (s)))
+
+/* Report a finding of the running rule at loc (printf-style message: lower case, no final
+ * period, identifiers in single quotes). Returns the diagnostic to attach notes to, or NULL
+ * when not reporting (or out of memory, which the engine then returns as TL_ENOMEM). */
+struct tl_diag *tl_report(struct tl_rctx *cx, struct tl_loc loc, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+void tl_note(struct tl_rctx *cx, struct tl_diag *d, struct tl_loc loc, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
+
+/* ---- for the driver -------------------------------------------------------------------- */
+
+struct tl_run {
+  const struct tl_rule *const *rules;   /* the enabled rules */
+  size_t nrules;
+  const tl_models *models;
+  struct tl_diags *diags;               /* findings are appended here */
+};
+
+/* Run every rule on every function of the unit. 0, TL_ENOMEM, or TL_ELIMIT when a function
+ * was too large to solve (reported as a note-level diagnostic, the rest still runs). */
+int tl_rules_run(const struct tl_run *run, const struct tl_unit *unit);
+
+/* The registry (rules/rules.def), in order. */
+extern const struct tl_rule *const tl_rules[];
+extern const size_t tl_rules_count;
+const struct tl_rule *tl_rule_find(const char *id);
+
+#endif /* TL_RULE_H */

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Installs what ticketlint needs to build and test, and nothing that is already there.
+# Idempotent; safe to run on every `make`. Uses sudo for apt when not root.
+#
+#   apt: cmake, pkg-config, libclang-dev, libtree-sitter-dev, libcriterion-dev, libjansson-dev
+#   npm: tree-sitter-c@0.23.6 (its src/parser.c is ABI 14, which libtree-sitter 0.20 accepts),
+#        unpacked into .cache/tree-sitter-c (ignored by git, never committed)
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cache="$here/.cache"
+grammar_version=0.23.6
+pkgs="cmake pkg-config make gcc libclang-dev libtree-sitter-dev libcriterion-dev libjansson-dev"
+
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+# libclang 14..19 is accepted; libclang-dev pulls the distribution's default.
+if ! command -v llvm-config >/dev/null 2>&1; then
+    for v in 19 18 17 16 15 14; do
+        if command -v "llvm-config-$v" >/dev/null 2>&1; then break; fi
+    done
+    command -v llvm-config-14 >/dev/null 2>&1 || missing="$missing llvm-dev"
+fi
+
+if [ -n "$missing" ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "install-deps: installing:$missing"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+fi
+
+if [ ! -f "$cache/tree-sitter-c/src/parser.c" ] ||
+   ! grep -q "\"version\": \"$grammar_version\"" "$cache/tree-sitter-c/package.json" 2>/dev/null; then
+    if ! command -v npm >/dev/null 2>&1; then
+        sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm
+    fi
+    echo "install-deps: fetching tree-sitter-c@$grammar_version from npm"
+    mkdir -p "$cache"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "tree-sitter-c@$grammar_version" >/dev/null)
+    rm -rf "$cache/tree-sitter-c"
+    mkdir -p "$cache/tree-sitter-c"
+    tar -xzf "$tmp"/tree-sitter-c-*.tgz -C "$cache/tree-sitter-c" --strip-components=1
+    rm -rf "$tmp"
+fi
