@@ -32,12 +32,15 @@ struct tl_diags {
 
 void tl_diags_init(struct tl_diags *self);
 void tl_diags_close(struct tl_diags *self);
-/* Add a diagnostic (message copied); *out points at it for adding notes. 0 or TL_ENOMEM. */
+/* Add a diagnostic (file and message copied); *out (out may be NULL) points at it for adding
+ * notes, until the next tl_diags_add() or tl_diags_sort() moves the array. 0 or TL_ENOMEM. */
 int  tl_diags_add(struct tl_diags *self, const char *file, struct tl_loc loc, const char *rule,
                   enum tl_severity sev, const char *message, struct tl_diag **out);
 int  tl_diag_add_note(struct tl_diag *self, const char *file, struct tl_loc loc,
                       const char *message);
-/* Sort by file, line, column, rule and drop exact duplicates. */
+/* Sort by file, line, column, rule (then message, end, severity: a total order) and drop
+ * exact duplicates — same file, range, rule, severity and message — keeping the one added
+ * first, with its notes. The sort is stable. */
 void tl_diags_sort(struct tl_diags *self);
 
 const char *tl_severity_name(enum tl_severity sev);  /* "note", "warning", "error" */

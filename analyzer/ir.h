@@ -163,7 +163,8 @@ struct tl_func {
   uint32_t exit;
   uint32_t nloops;
   struct tl_loop *loops;         /* filled by tl_cfg_find_loops() */
-  uint32_t *idom;                /* filled by tl_cfg_dominators(); idom[entry] = entry */
+  uint32_t *idom;                /* filled by tl_cfg_dominators(); idom[entry] = entry,
+                                    UINT32_MAX when unreachable; NULL = not computed */
 };
 
 struct tl_unit {
@@ -175,37 +176,68 @@ struct tl_unit {
 
 /* ---- building (front-ends) ------------------------------------------------------------- */
 
-/* All return 0 or TL_ENOMEM; ids go to out-parameters. */
+/* All return 0 or TL_ENOMEM (TL_EINVAL for an out-of-range block or slot id); ids go to
+ * out-parameters. Strings passed in (names, callee, constant) and arrays (uses) are copied
+ * into the unit's arena: the caller may free its own copies at once.
+ *
+ * A typical lowering:
+ *   tl_unit_add_func(u, "f", &fn);                  // no blocks yet; slot 0 exists
+ *   tl_func_add_block(u, fn, &entry);               // first block = 0 = the entry
+ *   tl_func_add_block(u, fn, &fn->exit);            // the exit: no events needed, no succs
+ *   ... add blocks, slots, events, edges, terminators ...
+ *   tl_func_finish(u, fn);                          // compact + dominators + loops
+ * Pointers into growable arrays move when they grow: a struct tl_func * from
+ * tl_unit_add_func() is valid until the next tl_unit_add_func(); refer to blocks by id. */
 int  tl_unit_init(struct tl_unit *self, const char *file);      /* makes the arena */
 void tl_unit_close(struct tl_unit *self);                          /* frees everything */
 int  tl_unit_add_func(struct tl_unit *self, const char *name, struct tl_func **out);
 
+/* A new empty block (term TL_TERM_GOTO, no successors); *out is its id. */
 int  tl_func_add_block(struct tl_unit *u, struct tl_func *self, uint32_t *out);
 int  tl_func_add_slot(struct tl_unit *u, struct tl_func *self, const struct tl_slot *slot,
                       tl_slot_id *out);
-/* Find the child slot (FIELD name / ELEM / DEREF) of parent, creating it when absent. */
+/* Find the child slot (FIELD name / ELEM / DEREF) of parent, creating it when absent.
+ * Names: "s.f", "p->f" (parent is a pointer, or is `*p`), "a[]", "*p". A new child inherits
+ * TL_SLOT_STATIC|TL_SLOT_LONGLIVED from its parent, and gets TL_SLOT_LONGLIVED when reached
+ * through a pointer/array parameter; the caller may adjust flags afterwards. */
 int  tl_func_child_slot(struct tl_unit *u, struct tl_func *self, enum tl_slot_kind kind,
                         tl_slot_id parent, const char *field, tl_slot_id *out);
+/* Append `to` to from's succs and `from` to to's preds. For a BRANCH, add the "cond holds"
+ * edge first. */
 int  tl_func_add_edge(struct tl_unit *u, struct tl_func *self, uint32_t from, uint32_t to);
-/* Append a copy of ev (uses copied too) to block b. */
+/* Append a copy of ev (uses and callee copied too) to block b. */
 int  tl_func_add_event(struct tl_unit *u, struct tl_func *self, uint32_t b,
                        const struct tl_event *ev);
+/* Set block b's terminator and (for BRANCH/SWITCH) a copy of its condition (uses and
+ * constant copied; cond may be NULL). Edges are added separately with tl_func_add_edge. */
+int  tl_func_set_term(struct tl_unit *u, struct tl_func *self, uint32_t b, enum tl_term term,
+                      const struct tl_cond *cond);
 
-/* Check the invariants above; 0 or TL_EINVAL (and a message in buf). */
+/* Check the invariants above (plus: slot parents precede their children, RETURN events
+ * only end RETURN blocks, ids in range); 0 or TL_EINVAL (and a message in buf). */
 int  tl_func_verify(const struct tl_func *self, char *buf, size_t len);
 
-/* Print the IR as text (`--dump-ir`). */
+/* Print the IR as text (`--dump-ir`); the format is stable and documented in docs/ir.md. */
 void tl_func_dump(const struct tl_func *self, FILE *out);
 
 /* ---- analyses on the CFG (cfg.c) ------------------------------------------------------- */
 
-/* Remove blocks unreachable from the entry (ids are renumbered) and compute preds order. */
+/* What a front-end calls once a function is built: tl_cfg_compact, tl_cfg_dominators and
+ * tl_cfg_find_loops. tl_rules_run() calls it itself on any function whose idom is still NULL
+ * (so it may renumber blocks of a unit it was given as const). 0 or TL_ENOMEM. */
+int  tl_func_finish(struct tl_unit *u, struct tl_func *self);
+
+/* Remove blocks unreachable from the entry (ids are renumbered in their old order; the exit
+ * block is always kept) and rebuild every preds list in increasing id order. Drops idom and
+ * loops, which the renumbering makes stale. */
 int  tl_cfg_compact(struct tl_unit *u, struct tl_func *self);
-/* Immediate dominators into self->idom. */
+/* Immediate dominators into self->idom (Cooper-Harvey-Kennedy); UINT32_MAX for a block
+ * unreachable from the entry. */
 int  tl_cfg_dominators(struct tl_unit *u, struct tl_func *self);
 /* Natural loops from back edges (needs dominators) into self->loops, outermost first. */
 int  tl_cfg_find_loops(struct tl_unit *u, struct tl_func *self);
-/* Reverse post-order of the blocks, for the solver. */
+/* Reverse post-order of the blocks, for the solver: nblocks ids, the reachable blocks in
+ * reverse post-order (entry first), then the unreachable ones in id order. In u's arena. */
 int  tl_cfg_rpo(struct tl_unit *u, const struct tl_func *self, uint32_t **out);
 /* 1 when block b belongs to loop l. */
 int  tl_loop_contains(const struct tl_loop *l, uint32_t b);
