@@ -9,17 +9,30 @@
 #include <stdarg.h>
 #include <time.h>
 
-static _Thread_local tk__callsite tk__pending_site;
+/* The recorded sites form a small stack, not a single slot: in tk_await(tk_sleep(loop, 1), NULL)
+ * the macros record the await's site, then the sleep's; tk_sleep() takes its own and
+ * tk_await() then finds its own underneath. Calls nest, so the stack stays balanced even
+ * across coroutine switches. */
+#define TK__SITE_DEPTH 16
+
+static _Thread_local tk__callsite tk__sites[TK__SITE_DEPTH];
+static _Thread_local int tk__nsites;    /* may exceed TK__SITE_DEPTH: the excess is unknown */
 
 void tk__site(const char *file, int line) {
-  tk__pending_site.file = file;
-  tk__pending_site.line = line;
+  if (tk__nsites < TK__SITE_DEPTH) {
+    tk__sites[tk__nsites].file = file;
+    tk__sites[tk__nsites].line = line;
+  }
+  tk__nsites++;
 }
 
 tk__callsite tk__site_take(void) {
-  tk__callsite site = tk__pending_site;
-  tk__pending_site.file = NULL;
-  tk__pending_site.line = 0;
+  tk__callsite site = {NULL, 0};
+  if (tk__nsites == 0)
+    return site;                        /* a call made without the site macro */
+  tk__nsites--;
+  if (tk__nsites < TK__SITE_DEPTH)
+    site = tk__sites[tk__nsites];
   return site;
 }
 
@@ -62,7 +75,7 @@ void tk__slow_check(tk__callsite site) {
     char a[16], b[16];
     line_text(a, sizeof a, co->mark);
     line_text(b, sizeof b, site);
-    tk__callsite at = co->mark.file ? co->mark : site.file ? site : co->promise->site;
+    tk__callsite at = co->mark.file ? co->mark : site.file ? site : co->site;
     tk__report("blocking-in-async", at,
                "async function ran %llu ms without yielding: it blocks the loop "
                "(between line %s and line %s)",

@@ -120,6 +120,7 @@ typedef struct tk__coro {
   tk_fn fn;
   void *arg;
   tk_promise *promise;                  /* its own ticket, settled when fn returns */
+  tk__callsite site;                    /* where it was issued (the ticket may go first) */
   size_t waits;                         /* tickets still pending in the current await */
   int done;
   /* checked mode, blocking-in-async: the last runtime call (or resume) and its time */

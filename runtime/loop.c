@@ -160,9 +160,12 @@ static void coro_free(tk_loop *loop, tk__coro *co) {
 static void coro_run(tk_loop *loop, tk__coro *co) {
   uint64_t now = tk__real_ns();
   if (co->in_ns == 0 && loop->trace.file) {
-    char name[32];
-    snprintf(name, sizeof name, "async #%u", co->id);
-    tk__trace_thread_name(&loop->trace, co->id, name, co->promise->site);
+    char name[256];
+    if (co->site.file)
+      snprintf(name, sizeof name, "async #%u %s:%d", co->id, co->site.file, co->site.line);
+    else
+      snprintf(name, sizeof name, "async #%u", co->id);
+    tk__trace_thread_name(&loop->trace, co->id, name, co->site);
   }
   co->in_ns = now;
   co->mark_ns = now;                    /* time spent suspended is not blocking */
@@ -170,8 +173,7 @@ static void coro_run(tk_loop *loop, tk__coro *co) {
   tk__fiber_switch(&loop->main_fiber, &co->fiber);
   tk__current = NULL;
   if (loop->trace.file)
-    tk__trace_span(&loop->trace, co->id, "run", co->in_ns, co->out_ns, NULL,
-                   co->promise ? co->promise->site : (tk__callsite){NULL, 0});
+    tk__trace_span(&loop->trace, co->id, "run", co->in_ns, co->out_ns, NULL, co->site);
   if (co->done)
     coro_free(loop, co);
 }
@@ -202,6 +204,7 @@ tk_promise *tk_async(tk_loop *loop, tk_fn fn, void *arg) {
   co->fn = fn;
   co->arg = arg;
   co->promise = p;
+  co->site = site;
   co->id = ++loop->next_coro_id;
   co->next = loop->coros;
   if (loop->coros)
