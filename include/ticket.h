@@ -107,7 +107,9 @@ tk_promise *tk_work(tk_loop *loop, tk_fn fn, void *arg);
 /* A ticket fulfilled (with NULL) after ms milliseconds. NULL when out of memory. */
 tk_promise *tk_sleep(tk_loop *loop, uint64_t ms);
 
-/* A pending ticket settled by tk_resolve()/tk_reject(): wraps callback APIs. */
+/* A pending ticket settled by tk_resolve()/tk_reject(): wraps callback APIs. Both only act on
+ * a pending ticket from tk_promise_new(); tk_reject() with a non-negative err rejects with
+ * TK_EFAILED. */
 tk_promise *tk_promise_new(tk_loop *loop);
 void        tk_resolve(tk_promise *p, void *value);
 void        tk_reject(tk_promise *p, int err);
@@ -120,7 +122,9 @@ void        tk_reject(tk_promise *p, int err);
 int tk_await(tk_promise *p, void **result);
 
 /* Wait for all n tickets; results[i] gets each value (results may be NULL). Returns 0 when
- * all were fulfilled, else the first rejection's code (in index order). Collects them all. */
+ * all were fulfilled, else the first rejection's code (in index order). Collects them all.
+ * results[i] is set even when a rejection is returned (NULL for rejected tickets), so no
+ * fulfilled value is lost. On TK_EINVAL, TK_ECOLLECTED or TK_ENOTASYNC nothing is collected. */
 int tk_await_all(tk_promise **ps, size_t n, void **results);
 
 /* Call cb on the loop when p settles. Collects p. Returns 0, or a negative error. */

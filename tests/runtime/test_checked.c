@@ -401,3 +401,33 @@ Test(checked, short_stretches_are_not_blocking) {
   tk_detach(tk_async(loop, quick_steps, &l));
   run_and_compare(loop);
 }
+
+/* ---- call sites of nested calls -------------------------------------------------------- */
+
+static int nested_calls(void *arg, void **result) {
+  lines *l = arg;
+  (void)result;
+  l->a = __LINE__; int rc = tk_await(tk_sleep(l->loop, 1), NULL);
+  l->b = __LINE__; tk_detach(tk_async(l->loop, fail_canceled, NULL));
+  l->c = __LINE__; l->rc = tk_await(tk_promise_new(l->loop), NULL) + tk_error(tk_sleep(l->loop, 2));
+  return rc;
+}
+
+Test(checked, nested_calls_each_get_their_own_line) {
+  tk_loop *loop = checked_loop();
+  lines l = {.loop = loop};
+  tk_detach(tk_async(loop, nested_calls, &l));
+  cr_assert_eq(tk_loop_run(loop), 0);
+  /* the tk_await on line c suspends forever (nobody resolves it): its tk_error never runs */
+  expect("unhandled-rejection", l.b,
+         "rejection of detached ticket from 'tk_async' is never handled (operation canceled)");
+  run_and_compare(loop);
+}
+
+Test(checked, sites_without_the_macro_are_unknown) {
+  tk_loop *loop = checked_loop();
+  (tk_sleep)(loop, 1);                  /* no site recorded */
+  snprintf(want, sizeof want,
+           "ticket: unawaited-ticket: ?:0: ticket from 'tk_sleep' is never awaited nor detached\n");
+  run_and_compare(loop);
+}
