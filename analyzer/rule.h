@@ -17,7 +17,16 @@
  * records nothing) and once more over the fixed point with reporting on. A `function` hook,
  * for rules that are not (only) dataflow, runs once per function after solving.
  *
- * No global mutable state: everything a rule needs is in the context. */
+ * No global mutable state: everything a rule needs is in the context.
+ *
+ * Details (docs/ir.md, "The engine", has the full account):
+ *   - `edge` runs on every edge (GOTO, BRANCH, SWITCH, RETURN), after the engine has added
+ *     the branch assumption; `succ` indexes from->succs;
+ *   - slot 0 (TL_SLOT_NONE) has a fact, zeroed after every handler: writing it is harmless;
+ *   - the CFG analyses (idom, loops) are computed before any rule runs (tl_func_finish);
+ *   - a function whose solving exceeds the engine's limits gets a note-level diagnostic with
+ *     rule id "analysis-limit" and the rule is skipped there (its `function` hook still runs);
+ *   - the same (rule, location, message) is reported once per function. */
 #ifndef TL_RULE_H
 #define TL_RULE_H
 
@@ -59,6 +68,9 @@ const struct tl_unit  *tl_rctx_unit(const struct tl_rctx *cx);
 const tl_models       *tl_rctx_models(const struct tl_rctx *cx);
 const struct tl_block *tl_rctx_block(const struct tl_rctx *cx);   /* block being visited */
 int                    tl_rctx_reporting(const struct tl_rctx *cx);
+/* Scratch memory for the rule, reset before each (function, rule): lives as long as the
+ * running function's solving and reporting, e.g. for a `function` hook's side tables. */
+tl_arena              *tl_rctx_arena(const struct tl_rctx *cx);
 
 /* The fact of slot s inside a facts array. */
 void *tl_fact(const struct tl_rctx *cx, void *facts, tl_slot_id s);
@@ -66,7 +78,9 @@ void *tl_fact(const struct tl_rctx *cx, void *facts, tl_slot_id s);
 
 /* Report a finding of the running rule at loc (printf-style message: lower case, no final
  * period, identifiers in single quotes). Returns the diagnostic to attach notes to, or NULL
- * when not reporting (or out of memory, which the engine then returns as TL_ENOMEM). */
+ * when not reporting, when this function already has the same finding (so notes are not
+ * doubled), or out of memory (which the engine then returns as TL_ENOMEM). The pointer is
+ * valid until the next tl_report(). tl_note() with d == NULL does nothing. */
 struct tl_diag *tl_report(struct tl_rctx *cx, struct tl_loc loc, const char *fmt, ...)
   __attribute__((format(printf, 3, 4)));
 void tl_note(struct tl_rctx *cx, struct tl_diag *d, struct tl_loc loc, const char *fmt, ...)
