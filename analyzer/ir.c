@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "model.h"
 #include "tl_errno.h"
 
 static const char *const ev_names[] = {
@@ -430,7 +431,7 @@ static void dump_event(FILE *out, const struct tl_func *f, const struct tl_event
   if (ev->aux)    { fputs(" aux=", out);    dump_slot_ref(out, f, ev->aux); }
   dump_uses(out, f, ev->uses, ev->nuses);
   if (ev->callee) fprintf(out, " callee=%s", ev->callee);
-  if (ev->model) fputs(" modelled", out);
+  if (ev->model) fprintf(out, " model=%s", ev->model->model ? ev->model->model : "?");
   dump_flags(out, ev->flags, ev_flag_names, NELEMS(ev_flag_names));
   fputc('\n', out);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ir.h"
+#include "model.h"
 #include "tl_errno.h"
 
 static struct tl_unit unit;
@@ -190,6 +191,25 @@ Test(ir, dump_format_is_stable) {
   free(text);
 }
 
+Test(ir, dump_names_the_model_and_flags) {
+  static const struct tl_model_fn await_fn = {.name = "tk_await", .event = TL_ME_AWAIT,
+                                              .model = "ticket"};
+  struct tl_func *fn;
+  cr_assert_eq(tl_unit_add_func(&unit, "f", &fn), 0);
+  fn->flags = TL_FN_ASYNC_MARKED | TL_FN_STATIC;
+  fn->exit = block(fn);
+  struct tl_event ev = {.kind = TL_EV_AWAIT, .callee = "tk_await", .model = &await_fn,
+                        .flags = TL_F_STATUS_DISCARDED | TL_F_MACRO};
+  cr_assert_eq(tl_func_add_event(&unit, fn, 0, &ev), 0);
+  char *text = dump(fn);
+  cr_assert(strstr(text, "func f demo.c:0:0 [async-marked,static]\n"), "%s", text);
+  cr_assert(strstr(text, " AWAIT callee=tk_await model=ticket [status-discarded,macro]\n"),
+            "%s", text);
+  cr_assert(strstr(text, "  bb0: entry exit preds()\n"), "%s", text);
+  cr_assert(strstr(text, "]\n    end\n"), "%s", text);
+  free(text);
+}
+
 Test(ir, dump_shows_dominators_and_loops_once_computed) {
   struct tl_func *fn;
   cr_assert_eq(tl_unit_add_func(&unit, "spin", &fn), 0);
@@ -207,4 +227,30 @@ Test(ir, dump_shows_dominators_and_loops_once_computed) {
   cr_assert(strstr(text, "  bb3: preds(bb2) idom=bb2\n"), "%s", text);
   cr_assert(strstr(text, "  loop 0: header=bb2 blocks(bb2 bb3)\n"), "%s", text);
   free(text);
+}
+
+/* docs/ir.md has one `### \`NAME\`` entry per kind of ir_events.def, and no other. */
+Test(ir, docs_list_every_event_kind) {
+  /* docs/ is two levels above this file (CMake passes absolute source paths). */
+  char path[1024];
+  const char *slash = strrchr(__FILE__, '/');
+  if (!slash) cr_skip_test("no directory in __FILE__");
+  snprintf(path, sizeof path, "%.*s/../../docs/ir.md", (int)(slash - __FILE__), __FILE__);
+  FILE *f = fopen(path, "r");
+  cr_assert_not_null(f, "%s", path);
+  char line[512];
+  int seen[TL_EV__COUNT] = {0}, headings = 0;
+  while (fgets(line, sizeof line, f)) {
+    if (strncmp(line, "### `", 5) != 0) continue;
+    headings++;
+    for (int k = 0; k < TL_EV__COUNT; k++) {
+      const char *n = tl_ev_name((enum tl_ev_kind)k);
+      size_t len = strlen(n);
+      if (strncmp(line + 5, n, len) == 0 && line[5 + len] == '`') seen[k]++;
+    }
+  }
+  fclose(f);
+  for (int k = 0; k < TL_EV__COUNT; k++)
+    cr_expect_eq(seen[k], 1, "docs/ir.md: '%s' documented %d times", tl_ev_name(k), seen[k]);
+  cr_expect_eq(headings, TL_EV__COUNT, "docs/ir.md has event headings not in ir_events.def");
 }
