@@ -1,0 +1,217 @@
+/* cli.c — parsing ticketlint's command line, and choosing each file's flags.
+ *
+ * Long options take `--name=value` or `--name value`, and, as in clang-tidy (LLVM's
+ * command-line library), a single dash works too: `-extra-arg=-DX`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tl_errno.h"
+
+const char tl_cli_usage[] =
+  "usage: ticketlint [options] <file.c>... [-- <compiler flags>]\n"
+  "\n"
+  "Finds misused tickets (promises, requests) in C code.\n"
+  "\n"
+  "options:\n"
+  "  -p <build-dir>            read <build-dir>/compile_commands.json; without files,\n"
+  "                            lint every file it lists\n"
+  "  --extra-arg=<flag>        add a compiler flag after the others (allowlisted)\n"
+  "  --extra-arg-before=<flag> add a compiler flag before the others (allowlisted)\n"
+  "  --format=text|json        output format (default: text)\n"
+  "  --color=auto|always|never colour text output (default: auto, on a terminal)\n"
+  "  --model <file>            load a model file besides the default ones (repeatable)\n"
+  "  --exit-zero               exit 0 even when there are findings\n"
+  "  --list-rules              print every rule: id, severity, summary\n"
+  "  --dump-ir                 print the IR of every function; run no rule\n"
+  "  --version                 print the version\n"
+  "  -h, --help                print this help\n"
+  "\n"
+  "Compiler flags (after '--', from the database or --extra-arg) pass an allowlist:\n"
+  "-I -D -U -std= -include -isystem -iquote -idirafter --target= -m* -f* -W* -x ...;\n"
+  "the compiler named there is never run. See docs/cli.md.\n"
+  "\n"
+  "exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error\n";
+
+enum opt_id {
+  OPT_HELP, OPT_VERSION, OPT_LIST_RULES, OPT_DUMP_IR, OPT_EXIT_ZERO,
+  OPT_BUILD_DIR, OPT_FORMAT, OPT_COLOR, OPT_MODEL, OPT_EXTRA_ARG, OPT_EXTRA_ARG_BEFORE
+};
+
+enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL_JOINED };
+
+struct opt {
+  const char *name;   /* without leading dashes */
+  enum opt_id id;
+  int arg;
+};
+
+static const struct opt opts[] = {
+  {"help",             OPT_HELP,             ARG_NONE},
+  {"h",                OPT_HELP,             ARG_NONE},
+  {"version",          OPT_VERSION,          ARG_NONE},
+  {"list-rules",       OPT_LIST_RULES,       ARG_NONE},
+  {"dump-ir",          OPT_DUMP_IR,          ARG_NONE},
+  {"exit-zero",        OPT_EXIT_ZERO,        ARG_NONE},
+  {"p",                OPT_BUILD_DIR,        ARG_REQUIRED},
+  {"format",           OPT_FORMAT,           ARG_REQUIRED},
+  {"color",            OPT_COLOR,            ARG_OPTIONAL_JOINED},
+  {"model",            OPT_MODEL,            ARG_REQUIRED},
+  {"extra-arg",        OPT_EXTRA_ARG,        ARG_REQUIRED},
+  {"extra-arg-before", OPT_EXTRA_ARG_BEFORE, ARG_REQUIRED},
+};
+
+void tl_cli_close(struct tl_cli *self) {
+  tl_array_free(&self->files);
+  tl_array_free(&self->models);
+  tl_array_free(&self->extra_before);
+  tl_array_free(&self->extra_after);
+  tl_array_free(&self->dashdash);
+  memset(self, 0, sizeof *self);
+}
+
+/* Find the option `arg` names ("-x", "--x", "-x=v", "--x=v"); *value gets the joined value
+ * or NULL. */
+static const struct opt *opt_find(const char *arg, const char **value) {
+  const char *name = arg + (arg[1] == '-' ? 2 : 1);
+  const char *eq = strchr(name, '=');
+  size_t n = eq ? (size_t)(eq - name) : strlen(name);
+  for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+    if (strlen(opts[i].name) == n && strncmp(opts[i].name, name, n) == 0) {
+      *value = eq ? eq + 1 : NULL;
+      return &opts[i];
+    }
+  }
+  return NULL;
+}
+
+#define USAGE(...) do { snprintf(err, errlen, __VA_ARGS__); rc = TL_EUSAGE; goto fail; } while (0)
+#define PUSH(arr, v) do { if (tl_array_push(&(arr), (v)) < 0) { rc = TL_ENOMEM; goto fail; } } \
+                     while (0)
+
+int tl_cli_parse(struct tl_cli *self, int argc, const char *const *argv, char *err,
+                 size_t errlen) {
+  struct tl_cli cli = {0};
+  int rc = 0;
+  int want_help = 0, want_version = 0, want_list = 0, want_dump = 0;
+  if (errlen) err[0] = '\0';
+
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (strcmp(arg, "--") == 0) {
+      cli.have_dashdash = 1;
+      for (i++; i < argc; i++) PUSH(cli.dashdash, argv[i]);
+      break;
+    }
+    if (arg[0] != '-') {
+      PUSH(cli.files, arg);
+      continue;
+    }
+    if (arg[1] == '\0') USAGE("reading a file from standard input ('-') is not supported");
+
+    const char *value = NULL;
+    const struct opt *o = opt_find(arg, &value);
+    if (!o) USAGE("unknown option '%s'", arg);
+    if (o->arg == ARG_NONE && value) USAGE("option '%s' takes no value", arg);
+    if (o->arg == ARG_REQUIRED && !value) {
+      if (i + 1 >= argc) USAGE("option '%s' needs a value", arg);
+      value = argv[++i];
+    }
+    switch (o->id) {
+    case OPT_HELP:       want_help = 1; break;
+    case OPT_VERSION:    want_version = 1; break;
+    case OPT_LIST_RULES: want_list = 1; break;
+    case OPT_DUMP_IR:    want_dump = 1; break;
+    case OPT_EXIT_ZERO:  cli.exit_zero = 1; break;
+    case OPT_BUILD_DIR:
+      if (!value[0]) USAGE("option '-p' needs a build directory");
+      cli.build_dir = value;
+      break;
+    case OPT_FORMAT:
+      if (strcmp(value, "text") == 0) cli.format = TL_FORMAT_TEXT;
+      else if (strcmp(value, "json") == 0) cli.format = TL_FORMAT_JSON;
+      else USAGE("unknown format '%s' (text or json)", value);
+      break;
+    case OPT_COLOR:
+      if (!value || strcmp(value, "always") == 0) cli.color = TL_COLOR_ALWAYS;
+      else if (strcmp(value, "never") == 0) cli.color = TL_COLOR_NEVER;
+      else if (strcmp(value, "auto") == 0) cli.color = TL_COLOR_AUTO;
+      else USAGE("unknown color mode '%s' (auto, always or never)", value);
+      break;
+    case OPT_MODEL:            PUSH(cli.models, value); break;
+    case OPT_EXTRA_ARG:        PUSH(cli.extra_after, value); break;
+    case OPT_EXTRA_ARG_BEFORE: PUSH(cli.extra_before, value); break;
+    }
+  }
+
+  if (want_help) cli.action = TL_CLI_HELP;
+  else if (want_version) cli.action = TL_CLI_VERSION;
+  else if (want_list) cli.action = TL_CLI_LIST_RULES;
+  else if (want_dump) cli.action = TL_CLI_DUMP_IR;
+  else cli.action = TL_CLI_LINT;
+
+  if ((cli.action == TL_CLI_LINT || cli.action == TL_CLI_DUMP_IR) && cli.files.size == 0 &&
+      !cli.build_dir)
+    USAGE("no input files (give files, or -p <build-dir> to lint its database)");
+
+  *self = cli;
+  return 0;
+
+fail:
+  if (rc == TL_ENOMEM) snprintf(err, errlen, "out of memory");
+  tl_cli_close(&cli);
+  memset(self, 0, sizeof *self);
+  return rc;
+}
+
+#undef USAGE
+#undef PUSH
+
+static int filter_list(const char *const *argv, uint32_t n, unsigned opts, tl_args *out) {
+  return tl_flags_filter(argv, n, opts, out, NULL);
+}
+
+int tl_cli_file_flags(const struct tl_cli *self, const struct tl_compdb *db, const char *file,
+                      tl_args *out, enum tl_flags_origin *origin) {
+  static const char *const defaults[] = TL_DEFAULT_FLAGS;
+  tl_args args = {0};
+  enum tl_flags_origin from = TL_ORIGIN_DEFAULT;
+  const struct tl_compdb_entry *e = NULL;
+
+  if (filter_list(self->extra_before.data, self->extra_before.size, 0, &args) < 0) goto fail;
+  if (self->have_dashdash) {
+    from = TL_ORIGIN_DASHDASH;
+    if (filter_list(self->dashdash.data, self->dashdash.size, TL_FLAGS_COMMAND, &args) < 0)
+      goto fail;
+  } else if (db && (e = tl_compdb_find(db, file)) != NULL) {
+    from = TL_ORIGIN_COMPDB;
+    static const char wd[] = "-working-directory=";
+    size_t n = strlen(e->dir);
+    char *flag = malloc(sizeof wd + n);
+    if (!flag) goto fail;
+    memcpy(flag, wd, sizeof wd - 1);
+    memcpy(flag + sizeof wd - 1, e->dir, n + 1);
+    if (tl_array_push(&args, flag) < 0) {
+      free(flag);
+      goto fail;
+    }
+    if (filter_list((const char *const *)e->argv.data, e->argv.size, TL_FLAGS_COMMAND,
+                    &args) < 0)
+      goto fail;
+  } else {
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+      if (tl_args_push(&args, defaults[i]) < 0) goto fail;
+  }
+  if (filter_list(self->extra_after.data, self->extra_after.size, 0, &args) < 0) goto fail;
+
+  if (tl_array_reserve(out, out->size + args.size) < 0) goto fail;
+  for (uint32_t i = 0; i < args.size; i++) out->data[out->size++] = args.data[i];
+  tl_array_free(&args);
+  *origin = from;
+  return 0;
+
+fail:
+  tl_args_free(&args);
+  return TL_ENOMEM;
+}

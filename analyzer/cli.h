@@ -1,0 +1,68 @@
+/* cli.h — ticketlint's command line, parsed into a struct (no I/O), and the flags each file
+ * is parsed with. The shape is clang-tidy's on purpose, so CMake's CMAKE_C_CLANG_TIDY and
+ * editors that drive clang-tidy can drive ticketlint:
+ *
+ *   ticketlint [options] <file.c>... [-- <compiler flags>]
+ *
+ * docs/cli.md is the user's documentation of every option. */
+#ifndef TL_CLI_H
+#define TL_CLI_H
+
+#include <stddef.h>
+
+#include "compdb.h"
+
+enum tl_cli_action {
+  TL_CLI_LINT,        /* the default: run the rules */
+  TL_CLI_DUMP_IR,     /* --dump-ir: print the IR of every function, run no rule */
+  TL_CLI_LIST_RULES,  /* --list-rules */
+  TL_CLI_VERSION,     /* --version */
+  TL_CLI_HELP         /* --help */
+};
+
+enum tl_format { TL_FORMAT_TEXT, TL_FORMAT_JSON };
+enum tl_color  { TL_COLOR_AUTO, TL_COLOR_ALWAYS, TL_COLOR_NEVER };
+
+/* Parsed options. Strings point into argv (not copied); the arrays are the struct's own. */
+struct tl_cli {
+  enum tl_cli_action action;
+  enum tl_format format;
+  enum tl_color color;
+  int exit_zero;                 /* --exit-zero: findings do not make the exit code 1 */
+  const char *build_dir;         /* -p <build-dir>, or NULL */
+  TL_ARRAY(const char *) files;  /* the files, in order */
+  TL_ARRAY(const char *) models; /* --model FILE, in order */
+  TL_ARRAY(const char *) extra_before;  /* --extra-arg-before (raw, filtered later) */
+  TL_ARRAY(const char *) extra_after;   /* --extra-arg */
+  int have_dashdash;             /* "--" was given (even with nothing after it) */
+  TL_ARRAY(const char *) dashdash;      /* what follows "--" (raw, filtered later) */
+};
+
+/* Parse argv[1..argc-1] into self (initialised by the callee). 0, or TL_EUSAGE with a one-line
+ * message in err (self then owns nothing), or TL_ENOMEM. */
+int  tl_cli_parse(struct tl_cli *self, int argc, const char *const *argv, char *err,
+                  size_t errlen);
+void tl_cli_close(struct tl_cli *self);
+
+/* Where the flags of one file came from. */
+enum tl_flags_origin {
+  TL_ORIGIN_DASHDASH,  /* the "--" tail */
+  TL_ORIGIN_COMPDB,    /* the file's compile_commands.json entry */
+  TL_ORIGIN_DEFAULT    /* neither: the defaults (TL_DEFAULT_FLAGS) */
+};
+
+#define TL_DEFAULT_FLAGS { "-xc", "-std=gnu11" }
+
+/* The arguments libclang parses `file` with, appended to out: --extra-arg-before values,
+ * then the "--" tail (when given; it wins over the database, as in clang-tidy), else the
+ * file's database entry (`db` may be NULL) preceded by -working-directory=<its directory>,
+ * else the defaults; then --extra-arg values. Everything but the -working-directory we add
+ * passes tl_flags_filter(); compilers and sources of commands are dropped; --driver-mode=
+ * is ignored. *origin says which source was used. 0 or TL_ENOMEM (out then untouched). */
+int tl_cli_file_flags(const struct tl_cli *self, const struct tl_compdb *db, const char *file,
+                      tl_args *out, enum tl_flags_origin *origin);
+
+/* The --help text. */
+extern const char tl_cli_usage[];
+
+#endif /* TL_CLI_H */
