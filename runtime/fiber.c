@@ -76,9 +76,13 @@ void tk__stack_unmap(tk__stack *self) {
   memset(self, 0, sizeof *self);
 }
 
-/* ---- sanitizer hooks around a switch --------------------------------------------------- */
+/* ---- sanitizer hooks around a switch ---------------------------------------------------
+ * Always inlined: after __tsan_switch_to_fiber() no instrumented function may return before
+ * the stack switch, or its exit would be recorded on the other fiber's shadow stack (and
+ * underflow it). */
+#define TK__INLINE static inline __attribute__((always_inline))
 
-static void switch_begin(tk__fiber *self, tk__fiber *to, int exiting) {
+TK__INLINE void switch_begin(tk__fiber *self, tk__fiber *to, int exiting) {
 #ifdef TK__ASAN
   __sanitizer_start_switch_fiber(exiting ? NULL : &self->asan_fake, to->asan_lo, to->asan_size);
 #else
@@ -94,7 +98,7 @@ static void switch_begin(tk__fiber *self, tk__fiber *to, int exiting) {
 
 /* Back in `self`: learn the bounds of the stack we came from (the thread's, for a
  * coroutine fiber), which ASan needs for the next switch back to it. */
-static void switch_end(tk__fiber *self) {
+TK__INLINE void switch_end(tk__fiber *self) {
 #ifdef TK__ASAN
   if (self->back)
     __sanitizer_finish_switch_fiber(self->asan_fake, &self->back->asan_lo,
@@ -153,7 +157,7 @@ static int context_make(tk__fiber *self, void (*entry)(void)) {
   return 0;
 }
 
-static void context_swap(tk__fiber *self, tk__fiber *to) {
+TK__INLINE void context_swap(tk__fiber *self, tk__fiber *to) {
   tk__fiber_swap(&self->sp, to->sp);
 }
 #else
@@ -171,7 +175,7 @@ static int context_make(tk__fiber *self, void (*entry)(void)) {
   return 0;
 }
 
-static void context_swap(tk__fiber *self, tk__fiber *to) {
+TK__INLINE void context_swap(tk__fiber *self, tk__fiber *to) {
   swapcontext(&self->uc, &to->uc);
 }
 #endif

@@ -35,6 +35,7 @@ static tk_loop *checked_loop(void) {
   tk_loop *loop = tk_loop_new();
   cr_assert(loop);
   tk_loop_set_checked(loop, 1);
+  tk_loop_set_slow_ms(loop, 10000);     /* a loaded test machine must not look blocking */
   test_capture_begin(&cap);
   return loop;
 }
@@ -95,6 +96,7 @@ Test(checked, clean_run_reports_nothing) {
 
 Test(checked, env_tk_check_turns_it_on) {
   setenv("TK_CHECK", "1", 1);
+  setenv("TK_SLOW_MS", "10000", 1);
   test_count_allocations(0);
   want[0] = '\0';
   tk_loop *loop = tk_loop_new();
@@ -298,11 +300,12 @@ Test(checked, reading_a_collected_ticket_is_double_await) {
 /* ---- blocking-in-async ----------------------------------------------------------------- */
 
 static void spin_ms(int ms) {
-  struct timespec t0, t;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  int64_t end = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec + (int64_t)ms * 1000000;
   do
     clock_gettime(CLOCK_MONOTONIC, &t);
-  while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
+  while ((int64_t)t.tv_sec * 1000000000 + t.tv_nsec < end);
 }
 
 static int blocks_between_calls(void *arg, void **result) {
@@ -396,7 +399,7 @@ static int quick_steps(void *arg, void **result) {
 
 Test(checked, short_stretches_are_not_blocking) {
   tk_loop *loop = checked_loop();
-  tk_loop_set_slow_ms(loop, 20);
+  tk_loop_set_slow_ms(loop, 200);       /* 5 ms stretches, with room for a busy machine */
   lines l = {.loop = loop};
   tk_detach(tk_async(loop, quick_steps, &l));
   run_and_compare(loop);
