@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+#include "lines.h"   /* struct tl_srcerr */
+
 enum tl_model_event {
   TL_ME_START,      /* issues a ticket */
   TL_ME_AWAIT,      /* waits for one ticket */
@@ -57,6 +59,7 @@ struct tl_model_fn {
   struct tl_argref async_fn;    /* async-fn= function run as an async function */
   struct tl_argref offload_fn;  /* offload-fn= function run on another thread */
   struct tl_argref callback;    /* callback= function run on the loop later */
+  struct tl_argref mutex;       /* mutex=   the lock taken or released (lock, unlock) */
   enum tl_done_op done;         /* done= predicate on `flag` meaning completed */
   const char *done_constant;    /* for eq:/ne: the constant's name or number */
   unsigned suspends : 1;        /* only inside async functions */
@@ -68,22 +71,20 @@ struct tl_model_fn {
 
 typedef struct tl_models tl_models;
 
-/* A source position error: file:line:col: message. */
-struct tl_srcerr {
-  char file[256];
-  int line, col;
-  char msg[256];
-};
+/* struct tl_srcerr (file:line:col: message) is defined in lines.h, shared with the config. */
 
 int  tl_models_new(tl_models **out);                   /* 0 or TL_ENOMEM */
 void tl_models_free(tl_models *self);
 
 /* Load a model file or a buffer. On error returns TL_EMODEL (or TL_EIO, TL_ENOMEM), fills
- * err, and leaves self as it was before the call. */
+ * err, and leaves self as it was before the call. A syntax error of the line format is
+ * reported as TL_EMODEL too. A function already defined by an earlier load is replaced (the
+ * later --model wins); the same function twice in one file is an error. */
 int  tl_models_load_file(tl_models *self, const char *path, struct tl_srcerr *err);
 int  tl_models_load_buffer(tl_models *self, const char *name, const char *buf, size_t len,
                            struct tl_srcerr *err);
-/* Load every *.model file of a directory, in name order. */
+/* Load every *.model file of a directory, in byte order of their names, as one transaction:
+ * on error nothing of the directory is loaded. A later file overrides an earlier one. */
 int  tl_models_load_dir(tl_models *self, const char *dir, struct tl_srcerr *err);
 
 const struct tl_model_fn *tl_models_find(const tl_models *self, const char *fn_name);
@@ -96,6 +97,16 @@ int  tl_models_is_async_marker(const tl_models *self, const char *name);
 size_t tl_models_count(const tl_models *self);
 const struct tl_model_fn *tl_models_at(const tl_models *self, size_t i);
 
+/* The name of the model whose `header` directive matches `include_path` (a file name or a
+ * path: "ticket.h", "/usr/include/sys/wait.h"), or NULL. `header sys/wait.h` matches a
+ * path ending in "/sys/wait.h" or equal to "sys/wait.h". The latest load wins. */
+const char *tl_models_header_model(const tl_models *self, const char *include_path);
+
+/* "start", "await", "await-all", ... as written in model files; "?" when out of range. */
 const char *tl_model_event_name(enum tl_model_event ev);
+
+/* 1 when a call to fn blocks the calling thread: a `blocking` function, or an await or
+ * await-all without `suspends` (MPI_Wait, pthread_join). Rules about blocking use this. */
+int tl_model_fn_blocks(const struct tl_model_fn *fn);
 
 #endif /* TL_MODEL_H */
