@@ -52,6 +52,7 @@ void tl_arena_reset(tl_arena *self) {
 }
 
 void *tl_arena_alloc(tl_arena *self, size_t n) {
+  if (n > SIZE_MAX / 2) return NULL;          /* rounding and chunk headers would overflow */
   n = (n + 15) & ~(size_t)15;
   if (n == 0) n = 16;
   struct chunk *c = self->head;

@@ -123,3 +123,11 @@ Test(arena, reset_of_an_empty_arena_and_free_of_null) {
   cr_assert_eq(tl_arena_used(arena), 0);
   tl_arena_free(NULL);
 }
+
+Test(arena, huge_request_is_null_not_a_small_block) {
+  tl_arena *a = tl_arena_new();
+  cr_assert_not_null(a);
+  cr_expect_null(tl_arena_alloc(a, SIZE_MAX));
+  cr_expect_null(tl_arena_alloc(a, SIZE_MAX - 15));
+  tl_arena_free(a);
+}
