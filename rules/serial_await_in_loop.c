@@ -1,0 +1,250 @@
+/* serial-await-in-loop — one customer at a time, though nobody needed to wait.
+ *
+ * What it does
+ *   Flags a ticket issued and awaited within one iteration of a loop whose iterations do not
+ *   depend on each other: each operation is started only after the previous one finished.
+ *
+ *   Not flagged, because the next iteration needs this one's result: the result (the awaited
+ *   value, the status, or anything computed from them in the loop) decides the loop's exit
+ *   (pagination, search until found, retry until success), feeds a later start's arguments
+ *   (chained ids) or decides whether a later start happens. An exit taken only on failure
+ *   (`if (tk_await(t, &r) < 0) return -1;`) is fail-fast error handling and does not count;
+ *   neither do results that only accumulate (`sum += r`, `out[i] = r`).
+ *
+ *   Nor is a loop paced on purpose. Awaiting a timer (model `timer`: tk_sleep) in a polling
+ *   loop, one whose exit looks at the world (what a call or poll in the loop returned, or
+ *   global or long-lived state), is the pause between looks; in a loop that starts other
+ *   operations too, it spaces them out. Awaiting something else in a loop that also starts
+ *   a timer or sleeps (a blocking call the models mark `timer`) is rate limiting. Other
+ *   blocking calls are not pacing (they are blocking-in-async's business), and a loop that
+ *   only counts timers is flagged: there the timers are the work.
+ *
+ * Why is this bad?
+ *   The point of a ticket is to be able to place the next order while the first is being
+ *   made. Awaiting inside the loop serves the orders one at a time: n requests cost the sum
+ *   of their latencies instead of the longest one.
+ *
+ * Example
+ *   for (int i = 0; i < n; i++) {
+ *     tk_promise *t = tk_async(loop, fetch, &urls[i]);
+ *     if (tk_await(t, &pages[i]) < 0) return -1;   // one at a time
+ *   }
+ *
+ * Use instead
+ *   for (int i = 0; i < n; i++) ts[i] = tk_async(loop, fetch, &urls[i]);
+ *   if (tk_await_all(ts, n, pages) < 0) return -1;
+ *
+ * Known limitations
+ *   The suggested batch await is the first `await-all` function of the start's model; a model
+ *   without one gets generic advice. A ticket copied to another variable before the await
+ *   (`u = t; tk_await(u, ...)`) is not followed. Results written through out-parameters of
+ *   calls (`parse(r, &next)`) are not seen as derived, nor are effects of the operation on
+ *   shared state (an async function that pops the queue the loop tests). A `switch` exit on
+ *   the status counts as depending on the result. A counted loop of timers bounded by
+ *   long-lived state (`i < cfg->n`) passes for polling. Nested loops: only the innermost
+ *   loop holding both the start and the await is considered.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "deps.h"
+#include "rule.h"
+
+/* ---- what the loop does ---------------------------------------------------------------- */
+
+static int is_timer(const struct tl_event *ev) {
+  return ev->kind == TL_EV_START &&
+         ((ev->flags & TL_F_TIMER) || (ev->model && ev->model->timer));
+}
+
+/* In loop l: a timer started or a sleep (a blocking call the models mark `timer`), when
+ * `timers` is set; a start of anything else when not. */
+static int loop_starts(const struct tl_func *fn, const struct tl_loop *l, int timers) {
+  for (uint32_t i = 0; i < l->nblocks; i++) {
+    const struct tl_block *b = &fn->blocks[l->blocks[i]];
+    for (uint32_t e = 0; e < b->nevents; e++) {
+      const struct tl_event *ev = &b->events[e];
+      if (timers ? is_timer(ev) || (ev->kind == TL_EV_BLOCKING && ev->model && ev->model->timer)
+                 : ev->kind == TL_EV_START && !is_timer(ev))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* Does some exit of l look at the world: a condition deciding an exit that reads what a
+ * call or a poll in the loop returned (or anything computed from it), or long-lived state?
+ * A timer awaited in such a loop gives the world time to change: polling, not work. */
+static int exit_observes_world(const struct tl_func *fn, const struct tl_loop *l) {
+  int seen = 1;
+  unsigned char *world = calloc(fn->nslots + 1, 1);
+  if (!world) return 1;
+  for (tl_slot_id s = 1; s < fn->nslots; s++)
+    world[s] = (fn->slots[s].flags & (TL_SLOT_LONGLIVED | TL_SLOT_STATIC)) != 0 ||
+               fn->slots[s].kind == TL_SLOT_GLOBAL;
+  for (uint32_t i = 0; i < l->nblocks; i++) {
+    const struct tl_block *b = &fn->blocks[l->blocks[i]];
+    for (uint32_t e = 0; e < b->nevents; e++) {
+      const struct tl_event *ev = &b->events[e];
+      if ((ev->kind == TL_EV_CALL || ev->kind == TL_EV_POLL) && ev->dst) world[ev->dst] = 1;
+    }
+  }
+  tl_deps_close(fn, l, world, 0);
+  for (uint32_t i = 0; i < l->nblocks; i++) {
+    const struct tl_block *b = &fn->blocks[l->blocks[i]];
+    for (uint32_t k = 0; k < b->nsuccs; k++)
+      if (!tl_loop_contains(l, b->succs[k]) &&
+          tl_slotset_covers_any(fn, world, b->cond.uses, b->cond.nuses))
+        goto done;
+  }
+  seen = 0;
+done:
+  free(world);
+  return seen;
+}
+
+/* Paced on purpose: awaiting a timer in a polling loop (the timer is the pause between
+ * looks) or in a loop that does other work (the timer spaces it out), or awaiting anything
+ * else in a loop that also starts a timer or sleeps (rate limiting). A loop that only
+ * counts timers is not paced: the timers are the work. */
+static int loop_paced(const struct tl_func *fn, const struct tl_loop *l,
+                      const struct tl_event *st) {
+  if (is_timer(st)) return exit_observes_world(fn, l) || loop_starts(fn, l, 0);
+  return loop_starts(fn, l, 1);
+}
+
+/* An exit of block b decided by the status (set `status`) and taken only when the status is
+ * not 0: fail-fast error handling. */
+static int exit_fails_fast(const struct tl_func *fn, const struct tl_loop *l,
+                           const struct tl_block *b, const unsigned char *status) {
+  if (b->term != TL_TERM_BRANCH || !tl_slotset_covers(fn, status, b->cond.slot)) return 0;
+  for (uint32_t k = 0; k < b->nsuccs; k++) {
+    if (tl_loop_contains(l, b->succs[k])) continue;
+    enum tl_cmp op = tl_cond_on_edge(b, k);
+    if (op == TL_CMP_NONE || !tl_cmp_excludes(op, b->cond.value, 0)) return 0;
+  }
+  return 1;
+}
+
+/* Does branch b (all successors inside l) decide whether some START of l runs? */
+static int guards_start(const struct tl_func *fn, const struct tl_loop *l,
+                        const struct tl_block *b) {
+  for (uint32_t i = 0; i < l->nblocks; i++) {
+    const struct tl_block *sb = &fn->blocks[l->blocks[i]];
+    int has_start = 0;
+    for (uint32_t e = 0; e < sb->nevents; e++) has_start |= sb->events[e].kind == TL_EV_START;
+    if (!has_start) continue;
+    int first = -1;
+    for (uint32_t k = 0; k < b->nsuccs; k++) {
+      int in = 0;
+      if (tl_deps_iter_enters(fn, l, b->succs[k], l->blocks[i], &in) < 0) return 1;
+      if (first < 0) first = in;
+      else if (in != first) return 1;
+    }
+  }
+  return 0;
+}
+
+/* 1 when the next iteration needs the result of the await `aw` (or on out of memory: then
+ * say nothing rather than something wrong). */
+static int iterations_depend(const struct tl_func *fn, const struct tl_loop *l,
+                             const struct tl_event *aw) {
+  int dep = 1;
+  unsigned char *result = calloc(fn->nslots + 1, 1), *status = calloc(fn->nslots + 1, 1);
+  if (!result || !status) goto done;
+  if (aw->dst) result[aw->dst] = 1;
+  if (aw->aux) result[aw->aux] = status[aw->aux] = 1;
+  tl_deps_close(fn, l, result, 0);
+  tl_deps_close(fn, l, status, 1);
+  for (uint32_t i = 0; i < l->nblocks; i++) {
+    const struct tl_block *b = &fn->blocks[l->blocks[i]];
+    for (uint32_t e = 0; e < b->nevents; e++)
+      if (b->events[e].kind == TL_EV_START &&
+          tl_slotset_covers_any(fn, result, b->events[e].uses, b->events[e].nuses))
+        goto done;                                    /* feeds a later start */
+    if (b->term != TL_TERM_BRANCH && b->term != TL_TERM_SWITCH) continue;
+    if (!tl_slotset_covers_any(fn, result, b->cond.uses, b->cond.nuses)) continue;
+    int exits = 0;
+    for (uint32_t k = 0; k < b->nsuccs; k++) exits |= !tl_loop_contains(l, b->succs[k]);
+    if (exits ? !exit_fails_fast(fn, l, b, status) : guards_start(fn, l, b))
+      goto done;                                      /* decides the exit or a start */
+  }
+  dep = 0;
+done:
+  free(result);
+  free(status);
+  return dep;
+}
+
+/* ---- messages -------------------------------------------------------------------------- */
+
+/* The batch await of the start's model (its first `await-all` function), or NULL. */
+static const char *batch_await(const tl_models *ms, const struct tl_model_fn *m) {
+  if (!ms || !m || !m->model) return NULL;
+  for (size_t i = 0, n = tl_models_count(ms); i < n; i++) {
+    const struct tl_model_fn *f = tl_models_at(ms, i);
+    if (f && f->event == TL_ME_AWAIT_ALL && f->model && strcmp(f->model, m->model) == 0)
+      return f->name;
+  }
+  return NULL;
+}
+
+static void report(struct tl_rctx *cx, const struct tl_func *fn, const struct tl_event *st,
+                   const struct tl_event *aw) {
+  const char *t = fn->slots[aw->ticket].name ? fn->slots[aw->ticket].name : "?";
+  const char *all = batch_await(tl_rctx_models(cx), st->model ? st->model : aw->model);
+  struct tl_diag *d;
+  if (all)
+    d = tl_report(cx, aw->loc, "ticket '%s' awaited inside the loop, so operations are "
+                  "served one at a time: start them all, then await them together (e.g. "
+                  "'%s')", t, all);
+  else
+    d = tl_report(cx, aw->loc, "ticket '%s' awaited inside the loop, so operations are "
+                  "served one at a time: start them all, then await them together", t);
+  if (d) tl_note(cx, d, st->loc, "'%s' issued here, in the same iteration", t);
+}
+
+/* ---- the function hook ----------------------------------------------------------------- */
+
+/* The START of aw's ticket that reaches aw within one iteration of a loop; NULL if none. */
+static const struct tl_event *start_in_iteration(const struct tl_func *fn,
+                                                 struct tl_evpos awp,
+                                                 const struct tl_loop **loop) {
+  tl_slot_id t = fn->blocks[awp.block].events[awp.index].ticket;
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t e = 0; e < fn->blocks[b].nevents; e++) {
+      const struct tl_event *ev = &fn->blocks[b].events[e];
+      if (ev->kind != TL_EV_START || ev->ticket != t) continue;
+      const struct tl_loop *l = tl_loop_innermost_common(fn, b, awp.block);
+      int reaches = 0;
+      if (l && tl_deps_iter_reaches(fn, l, (struct tl_evpos){b, e}, awp, t, &reaches) == 0 &&
+          reaches) {
+        *loop = l;
+        return ev;
+      }
+    }
+  return NULL;
+}
+
+static void salp_function(struct tl_rctx *cx, const struct tl_func *fn) {
+  if (fn->nloops == 0) return;
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t e = 0; e < fn->blocks[b].nevents; e++) {
+      const struct tl_event *aw = &fn->blocks[b].events[e];
+      if (aw->kind != TL_EV_AWAIT || aw->ticket == TL_SLOT_NONE) continue;
+      const struct tl_loop *l = NULL;
+      const struct tl_event *st = start_in_iteration(fn, (struct tl_evpos){b, e}, &l);
+      if (st && !loop_paced(fn, l, st) && !iterations_depend(fn, l, aw)) report(cx, fn, st, aw);
+    }
+}
+
+const struct tl_rule tl_rule_serial_await_in_loop = {
+  .id = "serial-await-in-loop",
+  .summary = "a ticket awaited in the iteration that issued it, in a loop whose iterations "
+             "are independent",
+  .doc = NULL, /* TODO(doc): tl_rule_doc_serial_await_in_loop */
+  .group = "perf",
+  .severity = TL_SEV_WARNING,
+  .enabled_by_default = 1,
+  .function = salp_function,
+};

@@ -1,0 +1,293 @@
+/* ticket-as-value — reading the ticket as if it were the drink.
+ *
+ * What it does
+ *   Flags a value read while its ticket may still be pending on some path: a read of the
+ *   ticket's value or error (model `read`: tk_value, tk_error) before the ticket is awaited,
+ *   and a read of a buffer that an operation fills (model `fill=`: MPI_Irecv's buffer) before
+ *   that operation's ticket is awaited. Also flags a ticket used as a plain value: in a
+ *   condition, compared with a value, cast to a non-ticket type, or in arithmetic.
+ *
+ * Why is this bad?
+ *   Starting an operation hands you a ticket, not the result. Until the ticket is handed in
+ *   the value is not there: tk_value() returns NULL, tk_error() TK_EPENDING, and a receive
+ *   buffer holds whatever was there before (or half a message). A ticket in `if (t)` is
+ *   always true; the code meant "if the operation succeeded".
+ *
+ * Example
+ *   tk_promise *t = tk_async(loop, fetch, &req);
+ *   char *body = tk_value(t);                 // still pending
+ *
+ *   MPI_Irecv(buf, n, MPI_INT, src, 0, comm, &req);
+ *   total += buf[0];                          // the receive may not have happened yet
+ *
+ * Use instead
+ *   char *body;
+ *   if (tk_await(t, (void **)&body) < 0) return -1;
+ *
+ *   MPI_Wait(&req, MPI_STATUS_IGNORE);
+ *   total += buf[0];
+ *
+ *   A read guarded by a poll that saw completion is fine:
+ *   if (tk_state(t) != TK_PENDING) use(tk_value(t));
+ *
+ * Known limitations
+ *   Only tickets issued in the function are tracked: a ticket parameter is assumed settled.
+ *   A ticket passed to an unmodelled call (escape) is assumed settled by it. A `switch` on a
+ *   poll result does not settle the ticket in its cases. A poll predicate `done=ne:NAME`
+ *   compared `== OTHER` with another named constant assumes the two names differ in value.
+ *   A buffer read through an alias (`p = buf; use(*p)`) or as part of its enclosing struct
+ *   (`use(&s)` while `s.data` is filled) is not seen.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deps.h"
+#include "rule.h"
+
+/* ---- abstract state: one per slot ------------------------------------------------------ */
+
+enum tav_what {
+  TAV_NONE,      /* nothing known: settled, never issued here, or not a ticket */
+  TAV_TICKET,    /* a ticket that may be pending; ev is the START */
+  TAV_BUFFER,    /* a buffer an operation may still be filling; ev the START, of its ticket */
+  TAV_FLAG,      /* the answer of the POLL ev about ticket `of` */
+  TAV_FLAG_ANY   /* the answer of different polls on different paths: useless */
+};
+
+struct tav_fact {
+  uint32_t what;                 /* enum tav_what */
+  tl_slot_id of;
+  const struct tl_event *ev;
+};
+
+static int pending(const struct tav_fact *f) {
+  return f->what == TAV_TICKET || f->what == TAV_BUFFER;
+}
+
+static struct tav_fact *fact(struct tl_rctx *cx, void *facts, tl_slot_id s) {
+  return TL_FACT(cx, facts, struct tav_fact, s);
+}
+
+static const char *slot_name(const struct tl_func *fn, tl_slot_id s) {
+  return s != TL_SLOT_NONE && s < fn->nslots && fn->slots[s].name ? fn->slots[s].name : "?";
+}
+
+/* 1 when s is `anc` or one of its FIELD/ELEM/DEREF descendants. */
+static int within(const struct tl_func *fn, tl_slot_id s, tl_slot_id anc) {
+  for (; s != TL_SLOT_NONE && s < fn->nslots; s = fn->slots[s].parent) {
+    if (s == anc) return 1;
+    if (fn->slots[s].parent >= s) return 0;
+  }
+  return 0;
+}
+
+/* Ticket t is settled (awaited, consumed, settled, given away): so are its copies (same
+ * START) and the buffers its operation fills. */
+static void settle(struct tl_rctx *cx, void *facts, tl_slot_id t) {
+  const struct tl_func *fn = tl_rctx_func(cx);
+  if (t == TL_SLOT_NONE || t >= fn->nslots) return;
+  struct tav_fact tf = *fact(cx, facts, t);
+  for (tl_slot_id s = 1; s < fn->nslots; s++) {
+    struct tav_fact *f = fact(cx, facts, s);
+    if (!pending(f)) continue;
+    if (within(fn, s, t) || f->of == t || (tf.what == TAV_TICKET && f->ev == tf.ev))
+      memset(f, 0, sizeof *f);
+  }
+}
+
+static void forget(struct tl_rctx *cx, void *facts, tl_slot_id s) {
+  if (s != TL_SLOT_NONE) memset(fact(cx, facts, s), 0, sizeof(struct tav_fact));
+}
+
+/* ---- messages -------------------------------------------------------------------------- */
+
+static void note_issued(struct tl_rctx *cx, struct tl_diag *d, const struct tav_fact *f) {
+  const struct tl_func *fn = tl_rctx_func(cx);
+  if (!d || !f->ev) return;
+  if (f->what == TAV_BUFFER)
+    tl_note(cx, d, f->ev->loc, "'%s' fills it once its ticket completes; await '%s' first",
+            f->ev->callee ? f->ev->callee : "the operation",
+            f->ev->ticket ? slot_name(fn, f->ev->ticket) : "it");
+  else
+    tl_note(cx, d, f->ev->loc, "ticket '%s' issued here", slot_name(fn, f->ev->ticket));
+}
+
+/* A read of a buffer still being filled, among `uses` (skip: the slot a START fills). */
+static void check_uses(struct tl_rctx *cx, void *facts, const tl_slot_id *uses, uint32_t n,
+                       tl_slot_id skip, struct tl_loc loc) {
+  if (!tl_rctx_reporting(cx)) return;
+  const struct tl_func *fn = tl_rctx_func(cx);
+  for (uint32_t i = 0; i < n; i++)
+    for (tl_slot_id s = uses[i]; s != TL_SLOT_NONE && s < fn->nslots;
+         s = fn->slots[s].parent) {
+      const struct tav_fact *f = fact(cx, facts, s);
+      if (f->what == TAV_BUFFER && s != skip) {
+        struct tl_diag *d = tl_report(cx, loc, "buffer '%s' read while the operation filling "
+                                      "it is still pending on some path", slot_name(fn, s));
+        note_issued(cx, d, f);
+        return;
+      }
+      if (fn->slots[s].parent >= s) break;
+    }
+}
+
+static void check_event(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  check_uses(cx, facts, ev->uses, ev->nuses, TL_SLOT_NONE, ev->loc);
+}
+
+/* Does "flag <op> cond's constant" mean the poll m saw completion? */
+static int implies_done(const struct tl_model_fn *m, enum tl_cmp op, const struct tl_cond *c) {
+  const char *mc = m->done_constant;
+  char *end = NULL;
+  long long mv = mc ? strtoll(mc, &end, 0) : 0;
+  int mnum = mc && *mc && end && *end == '\0';
+  int same = mc && c->constant && strcmp(mc, c->constant) == 0;
+  int named = c->constant && (isalpha((unsigned char)c->constant[0]) || c->constant[0] == '_');
+  switch (m->done) {
+  case TL_DONE_NONZERO: return tl_cmp_excludes(op, c->value, 0);
+  case TL_DONE_ZERO:    return tl_cmp_forces(op, c->value, 0);
+  case TL_DONE_EQ:
+    return (mnum && tl_cmp_forces(op, c->value, mv)) || (op == TL_CMP_EQ && same);
+  case TL_DONE_NE:
+    if (mnum) return tl_cmp_excludes(op, c->value, mv);
+    return (op == TL_CMP_NE && same) || (op == TL_CMP_EQ && named && !same);
+  default:
+    return 0;
+  }
+}
+
+/* ---- handlers -------------------------------------------------------------------------- */
+
+static void on_start(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  check_uses(cx, facts, ev->uses, ev->nuses, (ev->flags & TL_F_FILLS) ? ev->aux : 0, ev->loc);
+  if (ev->ticket) *fact(cx, facts, ev->ticket) = (struct tav_fact){TAV_TICKET, 0, ev};
+  if ((ev->flags & TL_F_FILLS) && ev->aux)
+    *fact(cx, facts, ev->aux) = (struct tav_fact){TAV_BUFFER, ev->ticket, ev};
+}
+
+static void on_await(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  check_event(cx, facts, ev);
+  settle(cx, facts, ev->ticket);
+  forget(cx, facts, ev->dst);
+  forget(cx, facts, ev->aux);
+}
+
+static void on_poll(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  check_event(cx, facts, ev);
+  if (!ev->dst) return;
+  if (ev->ticket && ev->model && ev->model->done != TL_DONE_NONE)
+    *fact(cx, facts, ev->dst) = (struct tav_fact){TAV_FLAG, ev->ticket, ev};
+  else
+    forget(cx, facts, ev->dst);
+}
+
+static void on_read(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  check_event(cx, facts, ev);
+  const struct tav_fact *f = ev->ticket ? fact(cx, facts, ev->ticket) : NULL;
+  if (f && f->what == TAV_TICKET) {
+    struct tl_diag *d = tl_report(cx, ev->loc, "value of ticket '%s' read while the ticket is "
+                                  "still pending on some path: await it first",
+                                  slot_name(tl_rctx_func(cx), ev->ticket));
+    note_issued(cx, d, f);
+  }
+  forget(cx, facts, ev->dst);
+}
+
+/* CONSUME, DETACH, SETTLE, ESCAPE: the ticket is out of our hands, or settled. */
+static void on_handover(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  check_event(cx, facts, ev);
+  settle(cx, facts, ev->ticket);
+  forget(cx, facts, ev->dst);
+}
+
+static void on_assign(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  check_event(cx, facts, ev);
+  if (!ev->dst) return;
+  struct tav_fact copy = {0};
+  if (ev->nuses == 1 && !(ev->flags & (TL_F_CONST | TL_F_NULL))) {
+    const struct tav_fact *f = fact(cx, facts, ev->uses[0]);
+    if (f->what == TAV_TICKET || f->what == TAV_FLAG || f->what == TAV_FLAG_ANY) copy = *f;
+  }
+  *fact(cx, facts, ev->dst) = copy;
+}
+
+static void on_value_use(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  check_event(cx, facts, ev);
+  if (!ev->ticket) return;
+  const struct tav_fact *f = fact(cx, facts, ev->ticket);
+  struct tl_diag *d = tl_report(cx, ev->loc, "ticket '%s' used as its value: the value is "
+                                "not there while the ticket is still pending",
+                                slot_name(tl_rctx_func(cx), ev->ticket));
+  if (f->what == TAV_TICKET) note_issued(cx, d, f);
+}
+
+/* CALL, BLOCKING, LOCK, UNLOCK, RETURN: reads, and perhaps a write. */
+static void on_other(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  check_event(cx, facts, ev);
+  forget(cx, facts, ev->dst);
+}
+
+/* A branch reads its condition's slots; the edge where a poll's `done=` holds settles. */
+static void tav_edge(struct tl_rctx *cx, void *facts, const struct tl_block *from,
+                     uint32_t succ) {
+  if (succ == 0 && from->term != TL_TERM_GOTO && from->term != TL_TERM_RETURN)
+    check_uses(cx, facts, from->cond.uses, from->cond.nuses, TL_SLOT_NONE, from->cond.loc);
+  enum tl_cmp op = tl_cond_on_edge(from, succ);
+  if (op == TL_CMP_NONE) return;
+  const struct tav_fact *f = fact(cx, facts, from->cond.slot);
+  if (f->what != TAV_FLAG || !f->ev->model) return;
+  if (implies_done(f->ev->model, op, &from->cond)) settle(cx, facts, f->of);
+}
+
+/* ---- join ------------------------------------------------------------------------------ */
+
+/* Pending wins (may be pending on some path), keeping the earliest START as the witness;
+ * a poll answer survives a path that knows nothing, two different ones cancel out. */
+static void tav_join(void *dst, const void *src) {
+  struct tav_fact *d = dst;
+  const struct tav_fact *s = src;
+  if (s->what == TAV_NONE || memcmp(d, s, sizeof *d) == 0) return;
+  if (d->what == TAV_NONE) {
+    *d = *s;
+  } else if (pending(d) && pending(s)) {
+    if ((uintptr_t)s->ev < (uintptr_t)d->ev ||
+        (s->ev == d->ev && (s->what < d->what || (s->what == d->what && s->of < d->of))))
+      *d = *s;
+  } else if (pending(s)) {
+    *d = *s;
+  } else if (!pending(d)) {
+    *d = (struct tav_fact){TAV_FLAG_ANY, 0, NULL};
+  }
+}
+
+const struct tl_rule tl_rule_ticket_as_value = {
+  .id = "ticket-as-value",
+  .summary = "a value read while its ticket may still be pending",
+  .doc = NULL, /* TODO(doc): tl_rule_doc_ticket_as_value */
+  .group = "correctness",
+  .severity = TL_SEV_WARNING,
+  .enabled_by_default = 1,
+  .fact_size = sizeof(struct tav_fact),
+  .handlers = {
+    [TL_EV_START] = on_start,
+    [TL_EV_AWAIT] = on_await,
+    [TL_EV_AWAIT_ALL] = on_await,
+    [TL_EV_POLL] = on_poll,
+    [TL_EV_READ] = on_read,
+    [TL_EV_DETACH] = on_handover,
+    [TL_EV_CONSUME] = on_handover,
+    [TL_EV_SETTLE] = on_handover,
+    [TL_EV_ESCAPE] = on_handover,
+    [TL_EV_ASSIGN] = on_assign,
+    [TL_EV_VALUE_USE] = on_value_use,
+    [TL_EV_CALL] = on_other,
+    [TL_EV_BLOCKING] = on_other,
+    [TL_EV_LOCK] = on_other,
+    [TL_EV_UNLOCK] = on_other,
+    [TL_EV_RETURN] = on_other,
+  },
+  .edge = tav_edge,
+  .join = tav_join,
+};
