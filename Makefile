@@ -26,9 +26,8 @@ test: build
 demo: build
 	@./cmake/demo.sh $(BUILD)
 
-bench: build
-	cmake --build $(BUILD) --target bench -j $(JOBS)
-	@./bench/run.sh $(BUILD)
+bench: deps
+	@./bench/run.sh
 
 clean:
 	rm -rf $(BUILD)
