@@ -173,7 +173,7 @@ static int filter_list(const char *const *argv, uint32_t n, unsigned opts, tl_ar
 }
 
 int tl_cli_file_flags(const struct tl_cli *self, const struct tl_compdb *db, const char *file,
-                      tl_args *out, enum tl_flags_origin *origin) {
+                      tl_args *out, enum tl_flags_origin *origin, const char **parse_as) {
   static const char *const defaults[] = TL_DEFAULT_FLAGS;
   tl_args args = {0};
   enum tl_flags_origin from = TL_ORIGIN_DEFAULT;
@@ -209,6 +209,7 @@ int tl_cli_file_flags(const struct tl_cli *self, const struct tl_compdb *db, con
   for (uint32_t i = 0; i < args.size; i++) out->data[out->size++] = args.data[i];
   tl_array_free(&args);
   *origin = from;
+  if (parse_as) *parse_as = e ? e->file : file;
   return 0;
 
 fail:

@@ -58,9 +58,11 @@ enum tl_flags_origin {
  * file's database entry (`db` may be NULL) preceded by -working-directory=<its directory>,
  * else the defaults; then --extra-arg values. Everything but the -working-directory we add
  * passes tl_flags_filter(); compilers and sources of commands are dropped; --driver-mode=
- * is ignored. *origin says which source was used. 0 or TL_ENOMEM (out then untouched). */
+ * is ignored. *origin says which source was used; *parse_as (may be NULL) is the path to
+ * give libclang: the entry's absolute path for a database entry (-working-directory would
+ * misplace a relative name), else `file`. 0 or TL_ENOMEM (out then untouched). */
 int tl_cli_file_flags(const struct tl_cli *self, const struct tl_compdb *db, const char *file,
-                      tl_args *out, enum tl_flags_origin *origin);
+                      tl_args *out, enum tl_flags_origin *origin, const char **parse_as);
 
 /* The --help text. */
 extern const char tl_cli_usage[];

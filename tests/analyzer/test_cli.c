@@ -30,7 +30,7 @@ static void parse_fails(int argc, const char *const *argv, const char *part) {
 static void flags_of(const struct tl_cli *cli, const char *file, char *buf, size_t len,
                      enum tl_flags_origin *origin) {
   tl_args args = {0};
-  cr_assert_eq(tl_cli_file_flags(cli, NULL, file, &args, origin), 0);
+  cr_assert_eq(tl_cli_file_flags(cli, NULL, file, &args, origin, NULL), 0);
   buf[0] = '\0';
   for (uint32_t i = 0; i < args.size; i++) {
     if (i) strncat(buf, " ", len - strlen(buf) - 1);

@@ -394,19 +394,24 @@ Test(compdb, command_and_arguments_forms, .init = make_tmp, .fini = rm_tmp) {
   cr_assert_eq(tl_cli_parse(&cli, 4, argv, msg, sizeof msg), 0, "%s", msg);
   tl_args flags = {0};
   enum tl_flags_origin origin;
-  cr_assert_eq(tl_cli_file_flags(&cli, &db, in_tmp("src/a.c"), &flags, &origin), 0);
+  cr_assert_eq(tl_cli_file_flags(&cli, &db, in_tmp("src/a.c"), &flags, &origin, NULL), 0);
   cr_assert_eq(origin, TL_ORIGIN_COMPDB);
   snprintf(want, sizeof want, "-working-directory=%s/build -DA=1 2 -I../inc -DEXTRA", real);
   cr_assert_str_eq(joined(&flags), want);
   tl_args_free(&flags);
 
-  cr_assert_eq(tl_cli_file_flags(&cli, &db, in_tmp("src/b.c"), &flags, &origin), 0);
+  const char *parse_as = NULL;
+  cr_assert_eq(chdir(in_tmp("src")), 0);
+  cr_assert_eq(tl_cli_file_flags(&cli, &db, "b.c", &flags, &origin, &parse_as), 0);
+  cr_assert_eq(chdir(cwd), 0);
+  cr_assert_eq(parse_as, db.data[1].file, "a database file is parsed by its absolute path");
   snprintf(want, sizeof want, "-working-directory=%s/build -DB -isystem sys -DEXTRA", real);
   cr_assert_str_eq(joined(&flags), want);
   tl_args_free(&flags);
 
-  cr_assert_eq(tl_cli_file_flags(&cli, &db, in_tmp("src/other.c"), &flags, &origin), 0);
+  cr_assert_eq(tl_cli_file_flags(&cli, &db, "other.c", &flags, &origin, &parse_as), 0);
   cr_assert_eq(origin, TL_ORIGIN_DEFAULT, "not in the database: defaults");
+  cr_assert_str_eq(parse_as, "other.c", "other files are parsed by the name given");
   cr_assert_str_eq(joined(&flags), "-xc -std=gnu11 -DEXTRA");
   tl_args_free(&flags);
   tl_cli_close(&cli);
@@ -430,7 +435,7 @@ Test(compdb, dashdash_wins_over_database, .init = make_tmp, .fini = rm_tmp) {
   cr_assert_eq(tl_cli_parse(&cli, 6, argv, msg, sizeof msg), 0, "%s", msg);
   tl_args flags = {0};
   enum tl_flags_origin origin;
-  cr_assert_eq(tl_cli_file_flags(&cli, &db, in_tmp("a.c"), &flags, &origin), 0);
+  cr_assert_eq(tl_cli_file_flags(&cli, &db, in_tmp("a.c"), &flags, &origin, NULL), 0);
   cr_assert_eq(origin, TL_ORIGIN_DASHDASH);
   cr_assert_str_eq(joined(&flags), "-DFROM_DASHDASH");
   tl_args_free(&flags);
@@ -476,7 +481,7 @@ Test(compdb, response_file_contents_are_filtered, .init = make_tmp, .fini = rm_t
   cr_assert_eq(tl_cli_parse(&cli, 3, argv, msg, sizeof msg), 0, "%s", msg);
   tl_args flags = {0};
   enum tl_flags_origin origin;
-  cr_assert_eq(tl_cli_file_flags(&cli, &db, in_tmp("a.c"), &flags, &origin), 0);
+  cr_assert_eq(tl_cli_file_flags(&cli, &db, in_tmp("a.c"), &flags, &origin, NULL), 0);
   cr_assert_eq(origin, TL_ORIGIN_COMPDB);
   /* libclang expands @file when it loads a database (LLVM 14..19); either way nothing but
    * -DFROM_RSP may survive. */
