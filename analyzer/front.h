@@ -1,0 +1,26 @@
+/* front.h — front-ends lower C into the IR (ir.h). Today: libclang (front_clang.c). */
+#ifndef TL_FRONT_H
+#define TL_FRONT_H
+
+#include "diag.h"
+#include "ir.h"
+#include "model.h"
+
+struct tl_front_opts {
+  const char *const *args;   /* compiler arguments for libclang, already allowlisted */
+  int nargs;
+  const char *unsaved_name;  /* optional in-memory file (tests, editors): its path ... */
+  const char *unsaved_text;  /* ... and contents; NULL to read from disk */
+  int keep_going;            /* lower even when the TU has compile errors (default 1) */
+};
+
+/* Parse `file` with libclang and lower every function *defined in the main file* into
+ * `out` (initialised with tl_unit_init by the callee; the caller tl_unit_close()s it, also
+ * on failure). Compiler errors of the TU go to `diags` as rule "clang-diagnostic" errors
+ * (first few only). Returns 0, TL_EPARSE when libclang cannot parse at all, TL_ENOMEM.
+ * Every libclang object is disposed before returning. */
+int tl_front_clang_parse(const char *file, const struct tl_front_opts *opts,
+                         const tl_models *models, struct tl_unit *out,
+                         struct tl_diags *diags);
+
+#endif /* TL_FRONT_H */

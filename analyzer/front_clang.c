@@ -1,0 +1,2096 @@
+/* front_clang.c — the libclang front-end: lowers every function defined in the main file
+ * into the IR (ir.h). What it lowers, how, and its limits: docs/frontends.md.
+ *
+ * One walk per function over its cursors (children are collected into a scratch stack, then
+ * lowered recursively); one clang_tokenize per function, over the function and the text
+ * just before it (async markers, operators, condition keys, `for` headers). libclang 14 does
+ * not expose operator kinds (clang_getCursorBinaryOperatorKind is 17+), so operators are
+ * read from those tokens; an operator spelled inside a macro body is read from the macro's
+ * definition, and a comma whose left operand is void (the runtime's call-site macros) is
+ * recognised by type.
+ *
+ * Errors while building (out of memory) are sticky in `fe->err`: the walk finishes cheaply
+ * and the first error is returned. Every CXString is copied and disposed at once; the TU,
+ * the index and every token array are disposed before tl_front_clang_parse() returns.
+ *
+ * Not done yet: see "Limits" in docs/frontends.md (computed goto targets, designated
+ * initialisers into fields, GNU `a ?: b`, C++). */
+#include "front.h"
+
+#include <clang-c/Index.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "array.h"
+#include "tl_errno.h"
+
+#define NO_BLOCK UINT32_MAX
+#define NO_OFF UINT32_MAX
+#define MAX_CLANG_DIAGS 5
+
+/* ---- small tables ----------------------------------------------------------------------- */
+
+enum op {
+  OP_UNKNOWN, OP_COMMA, OP_ASSIGN, OP_LAND, OP_LOR,
+  OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
+  OP_ADD, OP_SUB, OP_ARITH,                       /* binary arithmetic and bitwise */
+  OP_ADDR, OP_DEREF, OP_NOT, OP_NEG, OP_INCDEC    /* unary; OP_NEG: - + ~ */
+};
+
+static enum op op_from_text(const char *s, int unary) {
+  static const struct { const char *text; enum op bin, un; } ops[] = {
+    {",", OP_COMMA, OP_UNKNOWN},  {"=", OP_ASSIGN, OP_UNKNOWN},
+    {"&&", OP_LAND, OP_UNKNOWN},  {"||", OP_LOR, OP_UNKNOWN},
+    {"==", OP_EQ, OP_UNKNOWN},    {"!=", OP_NE, OP_UNKNOWN},
+    {"<", OP_LT, OP_UNKNOWN},     {"<=", OP_LE, OP_UNKNOWN},
+    {">", OP_GT, OP_UNKNOWN},     {">=", OP_GE, OP_UNKNOWN},
+    {"+", OP_ADD, OP_NEG},        {"-", OP_SUB, OP_NEG},
+    {"*", OP_ARITH, OP_DEREF},    {"&", OP_ARITH, OP_ADDR},
+    {"/", OP_ARITH, OP_UNKNOWN},  {"%", OP_ARITH, OP_UNKNOWN},
+    {"<<", OP_ARITH, OP_UNKNOWN}, {">>", OP_ARITH, OP_UNKNOWN},
+    {"|", OP_ARITH, OP_UNKNOWN},  {"^", OP_ARITH, OP_UNKNOWN},
+    {"!", OP_UNKNOWN, OP_NOT},    {"~", OP_UNKNOWN, OP_NEG},
+    {"++", OP_UNKNOWN, OP_INCDEC}, {"--", OP_UNKNOWN, OP_INCDEC},
+  };
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if (strcmp(ops[i].text, s) == 0) return unary ? ops[i].un : ops[i].bin;
+  return OP_UNKNOWN;
+}
+
+static int op_is_compare(enum op op) { return op >= OP_EQ && op <= OP_GE; }
+
+static enum tl_cmp cmp_of(enum op op, int swapped) {
+  switch (op) {
+  case OP_EQ: return TL_CMP_EQ;
+  case OP_NE: return TL_CMP_NE;
+  case OP_LT: return swapped ? TL_CMP_GT : TL_CMP_LT;
+  case OP_LE: return swapped ? TL_CMP_GE : TL_CMP_LE;
+  case OP_GT: return swapped ? TL_CMP_LT : TL_CMP_GT;
+  case OP_GE: return swapped ? TL_CMP_LE : TL_CMP_GE;
+  default:    return TL_CMP_NONE;
+  }
+}
+
+/* Calls that never return, besides functions whose type or attributes say so. */
+static const char *const noreturn_names[] = {
+  "exit", "_Exit", "_exit", "abort", "quick_exit", "thrd_exit", "pthread_exit", "longjmp",
+  "siglongjmp", "__assert_fail", "__assert_rtn", "__builtin_unreachable", "__builtin_trap",
+  "err", "errx", "verr", "verrx", NULL
+};
+
+static uint32_t fnv(uint32_t h, const void *p, size_t n) {
+  const unsigned char *s = p;
+  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 16777619u;
+  return h;
+}
+#define FNV_INIT 2166136261u
+
+/* ---- state ------------------------------------------------------------------------------ */
+
+struct tok {
+  uint32_t off, end, line;
+  uint32_t hash;           /* of the spelling */
+  uint8_t kind;            /* CXTokenKind */
+  char punct[4];           /* spelling of short punctuation, else "" */
+};
+
+struct var_ent { CXCursor decl; tl_slot_id slot; int used; };
+struct type_ent { const void *key; int kind; uint8_t info; int used; };
+struct name_ent { const char *name; int8_t noreturn; };   /* -1 unknown */
+struct label { const char *name; uint32_t block; };
+struct jump { uint32_t brk, cont; };
+struct sw { uint32_t ncases_base; uint32_t dflt; };
+struct fnref { const char *name; uint32_t flag; };
+
+enum { TI_TICKET = 1, TI_POINTER = 2, TI_ARRAY = 4, TI_VOID = 8, TI_VOIDPTR = 16,
+       TI_ELEM_TICKET = 32 };
+
+struct fe {
+  CXTranslationUnit tu;
+  CXFile main;
+  const tl_models *models;
+  struct tl_unit *u;
+  int err;
+
+  TL_ARRAY(CXCursor) kids;          /* scratch stack of children */
+  TL_ARRAY(tl_slot_id) uses;        /* scratch stack of slots read */
+  TL_ARRAY(struct fnref) fnrefs;    /* functions named as async-fn/callback/offload-fn */
+  struct type_ent *types; uint32_t ntypes, cap_types;
+  struct name_ent *names; uint32_t nnames, cap_names;
+
+  /* per function */
+  struct tl_func *f;
+  uint32_t cur;                     /* current block, NO_BLOCK after a jump */
+  CXToken *toks; unsigned ntoks;
+  struct tok *tk;
+  struct var_ent *vars; uint32_t nvars, cap_vars;
+  TL_ARRAY(struct label) labels;
+  TL_ARRAY(struct jump) jumps;
+  TL_ARRAY(struct sw) sws;
+  TL_ARRAY(uint32_t) cases;
+  TL_ARRAY(uint32_t) indirect;      /* blocks ending in a computed goto */
+};
+
+enum want_kind { W_VALUE, W_DISCARD, W_VOID, W_INTO };
+
+struct want {
+  enum want_kind kind;
+  tl_slot_id dst;      /* W_INTO */
+  int arg;             /* the expression is a call argument */
+};
+
+/* What an expression is, once lowered. */
+struct val {
+  CXCursor cx;         /* the (stripped) expression */
+  CXType type;         /* its type, before implicit conversions */
+  tl_slot_id slot;     /* the slot holding its value: variable, field, TEMP, assigned slot */
+  tl_slot_id addr;     /* for `&x`, `&a[i]`, `a + i`: the slot it points to */
+  int wrote;           /* W_INTO: the expression itself wrote the destination */
+  int is_const, has_value;
+  long long value;
+  int is_call;
+};
+
+static void lower_stmt(struct fe *fe, CXCursor c);
+static void lower_expr(struct fe *fe, CXCursor c, struct want w, struct val *out);
+static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f);
+static void lower_generic(struct fe *fe, CXCursor c);
+
+static void set_err(struct fe *fe, int rc) {
+  if (rc < 0 && !fe->err) fe->err = rc;
+}
+
+/* ---- strings ---------------------------------------------------------------------------- */
+
+/* Copy a CXString into the unit's arena and dispose it. */
+static const char *take(struct fe *fe, CXString s) {
+  const char *c = clang_getCString(s);
+  char *r = tl_arena_strdup(fe->u->arena, c ? c : "");
+  clang_disposeString(s);
+  if (!r) set_err(fe, TL_ENOMEM);
+  return r ? r : "";
+}
+
+static uint32_t str_hash(const char *s) { return fnv(FNV_INIT, s, strlen(s)); }
+
+/* The per-unit table of callee names: interned, with their noreturn verdict. */
+static struct name_ent *name_get(struct fe *fe, const char *name) {
+  if (fe->nnames * 2 >= fe->cap_names) {
+    uint32_t ncap = fe->cap_names ? fe->cap_names * 2 : 64;
+    struct name_ent *n = calloc(ncap, sizeof *n);
+    if (!n) { set_err(fe, TL_ENOMEM); return NULL; }
+    for (uint32_t i = 0; i < fe->cap_names; i++) {
+      if (!fe->names[i].name) continue;
+      uint32_t h = str_hash(fe->names[i].name) & (ncap - 1);
+      while (n[h].name) h = (h + 1) & (ncap - 1);
+      n[h] = fe->names[i];
+    }
+    free(fe->names);
+    fe->names = n;
+    fe->cap_names = ncap;
+  }
+  uint32_t h = str_hash(name) & (fe->cap_names - 1);
+  while (fe->names[h].name) {
+    if (strcmp(fe->names[h].name, name) == 0) return &fe->names[h];
+    h = (h + 1) & (fe->cap_names - 1);
+  }
+  const char *copy = tl_arena_strdup(fe->u->arena, name);
+  if (!copy) { set_err(fe, TL_ENOMEM); return NULL; }
+  fe->names[h].name = copy;
+  fe->names[h].noreturn = -1;
+  fe->nnames++;
+  return &fe->names[h];
+}
+
+/* ---- locations and tokens --------------------------------------------------------------- */
+
+/* The file offset of a location: macro arguments where the user spelled them, macro bodies
+ * at their expansion. NO_OFF when not in the main file. */
+static uint32_t file_off(struct fe *fe, CXSourceLocation l) {
+  CXFile file;
+  unsigned off;
+  clang_getFileLocation(l, &file, NULL, NULL, &off);
+  return file && clang_File_isEqual(file, fe->main) ? off : NO_OFF;
+}
+
+static struct tl_loc loc_of_range(CXSourceRange r) {
+  struct tl_loc loc = {0};
+  unsigned l1, c1, l2, c2;
+  clang_getFileLocation(clang_getRangeStart(r), NULL, &l1, &c1, NULL);
+  clang_getFileLocation(clang_getRangeEnd(r), NULL, &l2, &c2, NULL);
+  loc.line = l1;
+  loc.col = c1;
+  loc.end_line = l2;
+  loc.end_col = c2 > 1 ? c2 - 1 : c2;         /* the range end is one past the last char */
+  if (loc.end_line < loc.line || (loc.end_line == loc.line && loc.end_col < loc.col)) {
+    loc.end_line = loc.line;
+    loc.end_col = loc.col;
+  }
+  return loc;
+}
+
+static struct tl_loc loc_of(CXCursor c) { return loc_of_range(clang_getCursorExtent(c)); }
+
+static uint32_t start_off(struct fe *fe, CXCursor c) {
+  return file_off(fe, clang_getRangeStart(clang_getCursorExtent(c)));
+}
+
+static uint32_t end_off(struct fe *fe, CXCursor c) {
+  return file_off(fe, clang_getRangeEnd(clang_getCursorExtent(c)));
+}
+
+/* Index of the first token of the function's token array starting at or after off. */
+static uint32_t tok_lower(const struct fe *fe, uint32_t off) {
+  uint32_t lo = 0, hi = fe->ntoks;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (fe->tk[mid].off < off) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+static void tokens_free(struct fe *fe) {
+  if (fe->toks) clang_disposeTokens(fe->tu, fe->toks, fe->ntoks);
+  fe->toks = NULL;
+  fe->ntoks = 0;
+  free(fe->tk);
+  fe->tk = NULL;
+}
+
+/* Tokenize [from, to) of the main file into fe->toks / fe->tk. */
+static void tokens_load(struct fe *fe, uint32_t from, uint32_t to) {
+  tokens_free(fe);
+  CXSourceLocation a = clang_getLocationForOffset(fe->tu, fe->main, from);
+  CXSourceLocation b = clang_getLocationForOffset(fe->tu, fe->main, to);
+  clang_tokenize(fe->tu, clang_getRange(a, b), &fe->toks, &fe->ntoks);
+  if (!fe->ntoks) return;
+  fe->tk = calloc(fe->ntoks, sizeof *fe->tk);
+  if (!fe->tk) {
+    set_err(fe, TL_ENOMEM);
+    clang_disposeTokens(fe->tu, fe->toks, fe->ntoks);
+    fe->toks = NULL;
+    fe->ntoks = 0;
+    return;
+  }
+  for (unsigned i = 0; i < fe->ntoks; i++) {
+    struct tok *t = &fe->tk[i];
+    CXSourceRange r = clang_getTokenExtent(fe->tu, fe->toks[i]);
+    unsigned off, end, line;
+    clang_getFileLocation(clang_getRangeStart(r), NULL, &line, NULL, &off);
+    clang_getFileLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &end);
+    t->off = off;
+    t->end = end;
+    t->line = line;
+    t->kind = (uint8_t)clang_getTokenKind(fe->toks[i]);
+    CXString s = clang_getTokenSpelling(fe->tu, fe->toks[i]);
+    const char *cs = clang_getCString(s);
+    if (!cs) cs = "";
+    size_t n = strlen(cs);
+    t->hash = fnv(FNV_INIT, cs, n);
+    if (t->kind == CXToken_Punctuation && n < sizeof t->punct) memcpy(t->punct, cs, n + 1);
+    clang_disposeString(s);
+  }
+}
+
+/* Spelling of the token at exactly `off`, copied to the arena, or NULL. */
+static const char *tok_text_at(struct fe *fe, uint32_t off) {
+  uint32_t i = tok_lower(fe, off);
+  if (i >= fe->ntoks || fe->tk[i].off != off) return NULL;
+  return take(fe, clang_getTokenSpelling(fe->tu, fe->toks[i]));
+}
+
+/* The tokens of [s, e) of the main file, concatenated (for constants' spellings). */
+static const char *tok_text_range(struct fe *fe, uint32_t s, uint32_t e) {
+  if (s == NO_OFF || e == NO_OFF) return NULL;
+  char buf[128];
+  size_t len = 0;
+  for (uint32_t i = tok_lower(fe, s); i < fe->ntoks && fe->tk[i].end <= e; i++) {
+    CXString sp = clang_getTokenSpelling(fe->tu, fe->toks[i]);
+    const char *cs = clang_getCString(sp);
+    size_t n = cs ? strlen(cs) : 0;
+    if (len + n + 1 < sizeof buf) {
+      memcpy(buf + len, cs, n);
+      len += n;
+    }
+    clang_disposeString(sp);
+  }
+  if (!len) return NULL;
+  buf[len] = '\0';
+  const char *r = tl_arena_strdup(fe->u->arena, buf);
+  if (!r) set_err(fe, TL_ENOMEM);
+  return r;
+}
+
+/* ---- children --------------------------------------------------------------------------- */
+
+static enum CXChildVisitResult push_kid(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
+  struct fe *fe = data;
+  if (tl_array_push(&fe->kids, c) < 0) {
+    set_err(fe, TL_ENOMEM);
+    return CXChildVisit_Break;
+  }
+  return CXChildVisit_Continue;
+}
+
+/* Push c's children on the scratch stack; *base is where they start. Pop with kids_pop. */
+static uint32_t kids_push(struct fe *fe, CXCursor c, uint32_t *base) {
+  *base = fe->kids.size;
+  clang_visitChildren(c, push_kid, fe);
+  return fe->kids.size - *base;
+}
+
+static void kids_pop(struct fe *fe, uint32_t base) { fe->kids.size = base; }
+
+static CXCursor kid(const struct fe *fe, uint32_t base, uint32_t i) {
+  return fe->kids.data[base + i];
+}
+
+/* The only child of c, or the null cursor when it has 0 or several. */
+static CXCursor only_kid(struct fe *fe, CXCursor c) {
+  uint32_t base, n = kids_push(fe, c, &base);
+  CXCursor k = n == 1 ? kid(fe, base, 0) : clang_getNullCursor();
+  kids_pop(fe, base);
+  return k;
+}
+
+static CXCursor last_kid(struct fe *fe, CXCursor c) {
+  uint32_t base, n = kids_push(fe, c, &base);
+  CXCursor k = n ? kid(fe, base, n - 1) : clang_getNullCursor();
+  kids_pop(fe, base);
+  return k;
+}
+
+/* Strip parentheses and implicit conversions (UnexposedExpr with one child). */
+static CXCursor strip(struct fe *fe, CXCursor c) {
+  for (;;) {
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr) return c;
+    CXCursor in = only_kid(fe, c);
+    if (clang_Cursor_isNull(in) || !clang_isExpression(clang_getCursorKind(in))) return c;
+    c = in;
+  }
+}
+
+/* ---- types ------------------------------------------------------------------------------ */
+
+/* Remove qualifiers from a type spelling so that "const tk_promise *" is "tk_promise *". */
+static void unqualify(const char *in, char *out, size_t len) {
+  static const char *const quals[] = {"const", "volatile", "restrict", "__restrict", NULL};
+  size_t o = 0;
+  while (*in && o + 1 < len) {
+    int skipped = 0;
+    for (size_t q = 0; quals[q]; q++) {
+      size_t n = strlen(quals[q]);
+      int start_ok = o == 0 || out[o - 1] == ' ' || out[o - 1] == '*';
+      if (start_ok && strncmp(in, quals[q], n) == 0 && (in[n] == ' ' || in[n] == '\0'
+                                                        || in[n] == '*')) {
+        in += n;
+        while (*in == ' ') in++;
+        skipped = 1;
+        break;
+      }
+    }
+    if (!skipped) out[o++] = *in++;
+  }
+  while (o > 0 && out[o - 1] == ' ') o--;
+  out[o] = '\0';
+}
+
+static int spelling_is_ticket(struct fe *fe, CXType t) {
+  char buf[256];
+  CXString s = clang_getTypeSpelling(t);
+  unqualify(clang_getCString(s) ? clang_getCString(s) : "", buf, sizeof buf);
+  clang_disposeString(s);
+  if (tl_models_is_ticket_type(fe->models, buf)) return 1;
+  s = clang_getTypeSpelling(clang_getCanonicalType(t));
+  unqualify(clang_getCString(s) ? clang_getCString(s) : "", buf, sizeof buf);
+  clang_disposeString(s);
+  return tl_models_is_ticket_type(fe->models, buf);
+}
+
+/* TI_* bits of a type; cached by libclang's opaque type pointer. */
+static uint8_t type_info(struct fe *fe, CXType t) {
+  if (t.kind == CXType_Invalid) return 0;
+  if (fe->ntypes * 2 >= fe->cap_types) {
+    uint32_t ncap = fe->cap_types ? fe->cap_types * 2 : 256;
+    struct type_ent *n = calloc(ncap, sizeof *n);
+    if (!n) { set_err(fe, TL_ENOMEM); return 0; }
+    for (uint32_t i = 0; i < fe->cap_types; i++) {
+      if (!fe->types[i].used) continue;
+      uint32_t h = fnv(FNV_INIT, &fe->types[i].key, sizeof(void *)) & (ncap - 1);
+      while (n[h].used) h = (h + 1) & (ncap - 1);
+      n[h] = fe->types[i];
+    }
+    free(fe->types);
+    fe->types = n;
+    fe->cap_types = ncap;
+  }
+  const void *key = t.data[0];
+  uint32_t h = fnv(FNV_INIT, &key, sizeof key) & (fe->cap_types - 1);
+  while (fe->types[h].used) {
+    if (fe->types[h].key == key && fe->types[h].kind == (int)t.kind) return fe->types[h].info;
+    h = (h + 1) & (fe->cap_types - 1);
+  }
+  uint8_t info = 0;
+  CXType can = clang_getCanonicalType(t);
+  if (can.kind == CXType_Void) info |= TI_VOID;
+  if (can.kind == CXType_Pointer) {
+    info |= TI_POINTER;
+    CXType pt = clang_getCanonicalType(clang_getPointeeType(can));
+    if (pt.kind == CXType_Void) info |= TI_VOIDPTR;
+  }
+  if (can.kind == CXType_ConstantArray || can.kind == CXType_IncompleteArray
+      || can.kind == CXType_VariableArray || can.kind == CXType_DependentSizedArray)
+    info |= TI_ARRAY;
+  if (spelling_is_ticket(fe, t)) info |= TI_TICKET;
+  else if (info & TI_ARRAY) {
+    if (spelling_is_ticket(fe, clang_getArrayElementType(t))) info |= TI_ELEM_TICKET;
+  } else if (info & TI_POINTER) {
+    if (spelling_is_ticket(fe, clang_getPointeeType(t))) info |= TI_ELEM_TICKET;
+  }
+  fe->types[h].used = 1;
+  fe->types[h].key = key;
+  fe->types[h].kind = (int)t.kind;
+  fe->types[h].info = info;
+  fe->ntypes++;
+  return info;
+}
+
+static uint32_t slot_flags_of_type(struct fe *fe, CXType t) {
+  uint8_t ti = type_info(fe, t);
+  uint32_t fl = 0;
+  if (ti & TI_TICKET) fl |= TL_SLOT_TICKET;
+  if (ti & TI_POINTER) fl |= TL_SLOT_POINTER;
+  if (ti & TI_ARRAY) fl |= TL_SLOT_ARRAY;
+  return fl;
+}
+
+static int val_is_ticket(struct fe *fe, const struct val *v) {
+  return (type_info(fe, v->type) & TI_TICKET) != 0;
+}
+
+static int val_is_ptr_ticket(struct fe *fe, const struct val *v) {
+  uint8_t ti = type_info(fe, v->type);
+  return (ti & TI_TICKET) && (ti & TI_POINTER);
+}
+
+static int val_is_null(const struct val *v) {
+  return v->is_const && v->has_value && v->value == 0;
+}
+
+/* ---- building helpers ------------------------------------------------------------------- */
+
+static struct tl_slot *slot(struct fe *fe, tl_slot_id s) { return &fe->f->slots[s]; }
+
+static uint32_t new_block(struct fe *fe) {
+  uint32_t b = 0;
+  set_err(fe, tl_func_add_block(fe->u, fe->f, &b));
+  return b;
+}
+
+/* The block events go to; a fresh (unreachable) one after a jump. */
+static uint32_t cur_block(struct fe *fe) {
+  if (fe->cur == NO_BLOCK) fe->cur = new_block(fe);
+  return fe->cur;
+}
+
+static void edge(struct fe *fe, uint32_t from, uint32_t to) {
+  set_err(fe, tl_func_add_edge(fe->u, fe->f, from, to));
+}
+
+/* Jump from the current block (when reachable) to b; nothing is current afterwards. */
+static void jump_to(struct fe *fe, uint32_t b) {
+  if (fe->cur != NO_BLOCK) edge(fe, fe->cur, b);
+  fe->cur = NO_BLOCK;
+}
+
+static void emit(struct fe *fe, const struct tl_event *ev) {
+  uint32_t b = cur_block(fe);
+  if (fe->err) return;
+  struct tl_block *blk = &fe->f->blocks[b];
+  if (blk->loc.line == 0) blk->loc = ev->loc;
+  set_err(fe, tl_func_add_event(fe->u, fe->f, b, ev));
+}
+
+static void emit_simple(struct fe *fe, enum tl_ev_kind kind, uint32_t flags, tl_slot_id ticket,
+                        struct tl_loc loc) {
+  struct tl_event ev = {.kind = kind, .flags = flags, .ticket = ticket, .loc = loc};
+  emit(fe, &ev);
+}
+
+static void push_use(struct fe *fe, tl_slot_id s) {
+  if (s == TL_SLOT_NONE) return;
+  if (tl_array_push(&fe->uses, s) < 0) set_err(fe, TL_ENOMEM);
+}
+
+static tl_slot_id child_slot(struct fe *fe, enum tl_slot_kind kind, tl_slot_id parent,
+                             const char *field, uint32_t extra_flags) {
+  if (parent == TL_SLOT_NONE || fe->err) return TL_SLOT_NONE;
+  tl_slot_id s = TL_SLOT_NONE;
+  set_err(fe, tl_func_child_slot(fe->u, fe->f, kind, parent, field, &s));
+  if (fe->err) return TL_SLOT_NONE;
+  slot(fe, s)->flags |= extra_flags;
+  return s;
+}
+
+/* ELEM or DEREF of parent, with the flags of the element type known from the parent. */
+static tl_slot_id pointee_slot(struct fe *fe, tl_slot_id parent, int elem) {
+  return child_slot(fe, elem ? TL_SLOT_ELEM : TL_SLOT_DEREF, parent, NULL, 0);
+}
+
+/* A TEMP slot: "callee()" for a call's result, "?:" for a conditional's. */
+static tl_slot_id new_temp(struct fe *fe, const char *callee, int is_call, CXType type,
+                           struct tl_loc loc) {
+  char name[160];
+  snprintf(name, sizeof name, is_call ? "%s()" : "%s", callee ? callee : "");
+  struct tl_slot s = {.kind = TL_SLOT_TEMP, .name = name, .decl = loc,
+                      .flags = slot_flags_of_type(fe, type)};
+  tl_slot_id id = TL_SLOT_NONE;
+  if (!fe->err) set_err(fe, tl_func_add_slot(fe->u, fe->f, &s, &id));
+  return id;
+}
+
+/* The slot of a variable or parameter declaration, created on first use. */
+static tl_slot_id var_slot(struct fe *fe, CXCursor decl) {
+  decl = clang_getCanonicalCursor(decl);
+  if (fe->nvars * 2 >= fe->cap_vars) {
+    uint32_t ncap = fe->cap_vars ? fe->cap_vars * 2 : 64;
+    struct var_ent *n = calloc(ncap, sizeof *n);
+    if (!n) { set_err(fe, TL_ENOMEM); return TL_SLOT_NONE; }
+    for (uint32_t i = 0; i < fe->cap_vars; i++) {
+      if (!fe->vars[i].used) continue;
+      uint32_t h = clang_hashCursor(fe->vars[i].decl) & (ncap - 1);
+      while (n[h].used) h = (h + 1) & (ncap - 1);
+      n[h] = fe->vars[i];
+    }
+    free(fe->vars);
+    fe->vars = n;
+    fe->cap_vars = ncap;
+  }
+  uint32_t h = clang_hashCursor(decl) & (fe->cap_vars - 1);
+  while (fe->vars[h].used) {
+    if (clang_equalCursors(fe->vars[h].decl, decl)) return fe->vars[h].slot;
+    h = (h + 1) & (fe->cap_vars - 1);
+  }
+  struct tl_slot s = {0};
+  enum CXCursorKind k = clang_getCursorKind(decl);
+  enum CX_StorageClass sc = clang_Cursor_getStorageClass(decl);
+  CXCursor parent = clang_getCursorSemanticParent(decl);
+  if (k == CXCursor_ParmDecl) s.kind = TL_SLOT_PARAM;
+  else if (clang_getCursorKind(parent) == CXCursor_TranslationUnit || sc == CX_SC_Static
+           || sc == CX_SC_Extern)
+    s.kind = TL_SLOT_GLOBAL;
+  else s.kind = TL_SLOT_LOCAL;
+  s.flags = slot_flags_of_type(fe, clang_getCursorType(decl));
+  if (s.kind == TL_SLOT_GLOBAL) s.flags |= TL_SLOT_STATIC | TL_SLOT_LONGLIVED;
+  s.name = take(fe, clang_getCursorSpelling(decl));
+  s.decl = loc_of_range(clang_getCursorExtent(decl));
+  {
+    unsigned line, col;
+    clang_getFileLocation(clang_getCursorLocation(decl), NULL, &line, &col, NULL);
+    s.decl.line = line;
+    s.decl.col = col;
+  }
+  tl_slot_id id = TL_SLOT_NONE;
+  if (!fe->err) set_err(fe, tl_func_add_slot(fe->u, fe->f, &s, &id));
+  if (fe->err) return TL_SLOT_NONE;
+  fe->vars[h].used = 1;
+  fe->vars[h].decl = decl;
+  fe->vars[h].slot = id;
+  fe->nvars++;
+  return id;
+}
+
+/* The element (array) or pointee (pointer) of slot s, as a ticket when its type says so. */
+static tl_slot_id elem_of(struct fe *fe, tl_slot_id s, CXType parent_type, int force_elem) {
+  if (s == TL_SLOT_NONE) return TL_SLOT_NONE;
+  uint8_t ti = type_info(fe, parent_type);
+  int elem = force_elem || (ti & TI_ARRAY) || (slot(fe, s)->flags & TL_SLOT_ARRAY);
+  tl_slot_id c = pointee_slot(fe, s, elem);
+  if (c && (ti & TI_ELEM_TICKET)) slot(fe, c)->flags |= TL_SLOT_TICKET;
+  return c;
+}
+
+/* ---- operators -------------------------------------------------------------------------- */
+
+/* A location in plain user text: not inside a macro expansion, nor a macro argument (whose
+ * expansion location is the macro's name). libclang 14 has no true spelling locations
+ * (clang_getSpellingLocation returns the file location), so this is all we can tell. */
+static int plain_loc(CXSourceLocation l) {
+  unsigned o1, o2;
+  clang_getExpansionLocation(l, NULL, NULL, NULL, &o1);
+  clang_getFileLocation(l, NULL, NULL, NULL, &o2);
+  return o1 == o2;
+}
+
+/* The operator of a binary expression: the token between its operands in the user's text.
+ * Operators spelled inside a macro body are not visible (see plain_loc); the one case that
+ * matters, the runtime's call-site macros `(tk__site(...), call)`, is a comma, the only
+ * operator that takes a void operand. */
+static enum op binop(struct fe *fe, CXCursor lhs, CXCursor rhs) {
+  CXSourceLocation lel = clang_getRangeEnd(clang_getCursorExtent(lhs));
+  CXSourceLocation rsl = clang_getRangeStart(clang_getCursorExtent(rhs));
+  uint32_t le = file_off(fe, lel), rs = file_off(fe, rsl);
+  if (le != NO_OFF && rs != NO_OFF && le <= rs) {
+    uint32_t i = tok_lower(fe, le);
+    if (i < fe->ntoks && fe->tk[i].off >= le && fe->tk[i].end <= rs) {
+      enum op op = op_from_text(fe->tk[i].punct, 0);
+      /* Between two macro arguments the comma separates arguments. */
+      if (op == OP_COMMA && !(plain_loc(lel) && plain_loc(rsl))) op = OP_UNKNOWN;
+      if (op != OP_UNKNOWN) return op;
+    }
+  }
+  if (type_info(fe, clang_getCursorType(lhs)) & TI_VOID) return OP_COMMA;
+  return OP_UNKNOWN;
+}
+
+/* The operator of a unary expression: a prefix token in the user's text, a postfix ++/--
+ * after the operand, or, inside a macro body, `*` and `&` told apart by their types. */
+static enum op unop(struct fe *fe, CXCursor c, CXCursor operand) {
+  uint32_t cs = start_off(fe, c), os = start_off(fe, operand);
+  if (cs != NO_OFF && os != NO_OFF) {
+    if (cs < os) {
+      uint32_t i = tok_lower(fe, cs);
+      if (i < fe->ntoks && fe->tk[i].off == cs && fe->tk[i].kind == CXToken_Punctuation) {
+        enum op op = op_from_text(fe->tk[i].punct, 1);
+        if (op != OP_UNKNOWN) return op;
+      }
+    } else if (cs == os) {
+      uint32_t oe = end_off(fe, operand), ce = end_off(fe, c);
+      uint32_t i = oe == NO_OFF ? fe->ntoks : tok_lower(fe, oe);
+      if (i < fe->ntoks && ce != NO_OFF && fe->tk[i].end <= ce
+          && op_from_text(fe->tk[i].punct, 1) == OP_INCDEC)
+        return OP_INCDEC;
+    }
+  }
+  CXType rt = clang_getCanonicalType(clang_getCursorType(c));
+  CXType ot = clang_getCanonicalType(clang_getCursorType(operand));
+  if (ot.kind == CXType_Pointer
+      && clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(ot)), rt))
+    return OP_DEREF;
+  if (rt.kind == CXType_Pointer
+      && clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(rt)), ot))
+    return OP_ADDR;
+  return OP_UNKNOWN;
+}
+
+/* ---- expressions ------------------------------------------------------------------------ */
+
+static struct want want_value(void) { return (struct want){.kind = W_VALUE}; }
+static struct want want_discard(void) { return (struct want){.kind = W_DISCARD}; }
+
+static void eval_const(struct val *v) {
+  CXEvalResult r = clang_Cursor_Evaluate(v->cx);
+  if (!r) return;
+  if (clang_EvalResult_getKind(r) == CXEval_Int) {
+    v->has_value = 1;
+    v->value = clang_EvalResult_getAsLongLong(r);
+  }
+  clang_EvalResult_dispose(r);
+}
+
+static void value_use(struct fe *fe, const struct val *v, uint32_t flags, CXCursor at) {
+  if (v->slot == TL_SLOT_NONE) return;
+  emit_simple(fe, TL_EV_VALUE_USE, flags, v->slot, loc_of(at));
+}
+
+/* `&t` outside a call argument: the ticket escapes through the pointer. */
+static void escape_addr(struct fe *fe, tl_slot_id s, CXCursor at) {
+  if (s && (slot(fe, s)->flags & TL_SLOT_TICKET))
+    emit_simple(fe, TL_EV_ESCAPE, 0, s, loc_of(at));
+}
+
+/* The slot an lvalue expression designates; emits the reads of base pointers and indices. */
+static tl_slot_id lvalue(struct fe *fe, CXCursor c, CXType *type_out) {
+  c = strip(fe, c);
+  enum CXCursorKind k = clang_getCursorKind(c);
+  CXType type = clang_getCursorType(c);
+  if (type_out) *type_out = type;
+  uint32_t base;
+  switch (k) {
+  case CXCursor_DeclRefExpr: {
+    CXCursor ref = clang_getCursorReferenced(c);
+    enum CXCursorKind rk = clang_getCursorKind(ref);
+    if (rk == CXCursor_VarDecl || rk == CXCursor_ParmDecl) return var_slot(fe, ref);
+    return TL_SLOT_NONE;
+  }
+  case CXCursor_MemberRefExpr: {
+    uint32_t n = kids_push(fe, c, &base);
+    CXCursor b = n ? kid(fe, base, 0) : clang_getNullCursor();
+    kids_pop(fe, base);
+    if (clang_Cursor_isNull(b)) return TL_SLOT_NONE;
+    const char *field = take(fe, clang_getCursorSpelling(c));
+    tl_slot_id parent;
+    CXType bt = clang_getCursorType(strip(fe, b));
+    if (type_info(fe, bt) & TI_POINTER) {         /* p->f: reads p */
+      struct val bv;
+      lower_expr(fe, b, want_value(), &bv);
+      parent = bv.slot;
+    } else {
+      parent = lvalue(fe, b, NULL);
+    }
+    return child_slot(fe, TL_SLOT_FIELD, parent, field, slot_flags_of_type(fe, type));
+  }
+  case CXCursor_ArraySubscriptExpr: {
+    uint32_t n = kids_push(fe, c, &base);
+    if (n != 2) { kids_pop(fe, base); return TL_SLOT_NONE; }
+    CXCursor b = kid(fe, base, 0), idx = kid(fe, base, 1);
+    kids_pop(fe, base);
+    CXCursor bs = strip(fe, b);
+    tl_slot_id parent;
+    if (type_info(fe, clang_getCursorType(bs)) & TI_ARRAY) {
+      parent = lvalue(fe, bs, NULL);             /* a[i]: the array itself is not read */
+    } else {
+      struct val bv;
+      lower_expr(fe, b, want_value(), &bv);      /* p[i]: reads p */
+      parent = bv.slot;
+    }
+    struct val iv;
+    lower_expr(fe, idx, want_value(), &iv);
+    return child_slot(fe, TL_SLOT_ELEM, parent, NULL, slot_flags_of_type(fe, type));
+  }
+  case CXCursor_UnaryOperator: {
+    CXCursor o = only_kid(fe, c);
+    if (clang_Cursor_isNull(o)) return TL_SLOT_NONE;
+    if (unop(fe, c, o) == OP_DEREF) {
+      struct val pv;
+      lower_expr(fe, o, want_value(), &pv);
+      if (pv.addr) return pv.addr;               /* *&x is x */
+      return child_slot(fe, TL_SLOT_DEREF, pv.slot, NULL, slot_flags_of_type(fe, type));
+    }
+    struct val v;
+    lower_expr(fe, c, want_value(), &v);
+    return v.slot;
+  }
+  default: {
+    struct val v;
+    lower_expr(fe, c, want_value(), &v);
+    return v.slot;
+  }
+  }
+}
+
+/* Write the value of rhs into dst (an initialisation or `dst = rhs`): the call or `?:` arm
+ * writes it itself, anything else becomes ASSIGN. Uses are popped afterwards. */
+static void lower_into(struct fe *fe, CXCursor rhs, tl_slot_id dst, CXCursor at) {
+  uint32_t mark = fe->uses.size;
+  struct val v;
+  struct want w = {.kind = W_INTO, .dst = dst};
+  lower_expr(fe, rhs, w, &v);
+  if (fe->err) return;
+  struct tl_loc loc = loc_of(at);
+  uint32_t dfl = slot(fe, dst)->flags;
+  int rhs_ticket = val_is_ticket(fe, &v);
+  if (rhs_ticket && !(dfl & TL_SLOT_TICKET) && !val_is_null(&v))
+    value_use(fe, v.wrote ? &(struct val){.slot = dst} : &v, TL_F_CAST, at);
+  if (!v.wrote) {
+    struct tl_event ev = {.kind = TL_EV_ASSIGN, .dst = dst, .loc = loc,
+                          .uses = fe->uses.data + mark, .nuses = fe->uses.size - mark};
+    if (v.is_const) ev.flags |= TL_F_CONST;
+    if (val_is_null(&v) && ((dfl & TL_SLOT_POINTER) || (type_info(fe, v.type) & TI_POINTER)))
+      ev.flags |= TL_F_NULL;
+    emit(fe, &ev);
+    if ((dfl & TL_SLOT_LONGLIVED) && v.slot && (slot(fe, v.slot)->flags & TL_SLOT_TICKET))
+      emit_simple(fe, TL_EV_ESCAPE, 0, v.slot, loc);
+  } else if ((dfl & TL_SLOT_LONGLIVED) && (dfl & TL_SLOT_TICKET) && rhs_ticket) {
+    emit_simple(fe, TL_EV_ESCAPE, 0, dst, loc);
+  }
+  fe->uses.size = mark;
+}
+
+/* Resolve a model role to a slot. */
+static tl_slot_id role_slot(struct fe *fe, struct tl_argref r, const struct val *args,
+                            unsigned nargs, tl_slot_id res) {
+  if (r.index == TL_ARG_NONE) return TL_SLOT_NONE;
+  if (r.index == TL_ARG_RET) return res;
+  if (r.index < 0 || (unsigned)r.index >= nargs) return TL_SLOT_NONE;
+  const struct val *v = &args[r.index];
+  if (!r.deref) return v->slot ? v->slot : v->addr;
+  if (v->addr) return v->addr;
+  if (v->slot) return elem_of(fe, v->slot, v->type, 0);
+  return TL_SLOT_NONE;
+}
+
+/* The summarised element slot of an array-of-tickets argument. */
+static tl_slot_id tickets_slot(struct fe *fe, struct tl_argref r, const struct val *args,
+                               unsigned nargs) {
+  if (r.index < 0 || (unsigned)r.index >= nargs) return TL_SLOT_NONE;
+  const struct val *v = &args[r.index];
+  if (r.deref) return role_slot(fe, r, args, nargs, TL_SLOT_NONE);
+  if (v->addr) return v->addr;
+  return elem_of(fe, v->slot, v->type, 1);
+}
+
+/* The name of the function an argument designates (`f`, `&f`, `(tk_fn)f`), or NULL. */
+static const char *fn_arg_name(struct fe *fe, CXCursor a) {
+  for (int depth = 0; depth < 8; depth++) {
+    a = strip(fe, a);
+    enum CXCursorKind k = clang_getCursorKind(a);
+    if (k == CXCursor_DeclRefExpr) {
+      CXCursor ref = clang_getCursorReferenced(a);
+      if (clang_getCursorKind(ref) != CXCursor_FunctionDecl) return NULL;
+      return take(fe, clang_getCursorSpelling(ref));
+    }
+    if (k == CXCursor_CStyleCastExpr || k == CXCursor_UnaryOperator) {
+      a = last_kid(fe, a);
+      if (clang_Cursor_isNull(a)) return NULL;
+      continue;
+    }
+    return NULL;
+  }
+  return NULL;
+}
+
+static void note_fnref(struct fe *fe, struct tl_argref r, CXCursor call, unsigned nargs,
+                       uint32_t flag) {
+  if (r.index < 0 || (unsigned)r.index >= nargs) return;
+  const char *name = fn_arg_name(fe, clang_Cursor_getArgument(call, (unsigned)r.index));
+  if (!name) return;
+  struct fnref ref = {name, flag};
+  if (tl_array_push(&fe->fnrefs, ref) < 0) set_err(fe, TL_ENOMEM);
+}
+
+static int callee_noreturn(struct fe *fe, CXCursor decl, const char *name) {
+  struct name_ent *e = name_get(fe, name);
+  if (!e) return 0;
+  if (e->noreturn >= 0) return e->noreturn;
+  int nr = 0;
+  for (size_t i = 0; noreturn_names[i]; i++)
+    if (strcmp(noreturn_names[i], name) == 0) nr = 1;
+  if (!nr) {
+    CXString s = clang_getTypeSpelling(clang_getCursorType(decl));
+    const char *cs = clang_getCString(s);
+    nr = cs && strstr(cs, "noreturn") != NULL;
+    clang_disposeString(s);
+  }
+  if (!nr) {                              /* _Noreturn, [[noreturn]]: an unexposed attribute */
+    uint32_t base, n = kids_push(fe, decl, &base);
+    for (uint32_t i = 0; i < n && !nr; i++) {
+      CXCursor k = kid(fe, base, i);
+      if (clang_getCursorKind(k) != CXCursor_UnexposedAttr) continue;
+      CXToken *toks = NULL;
+      unsigned nt = 0;
+      clang_tokenize(fe->tu, clang_getCursorExtent(k), &toks, &nt);
+      for (unsigned t = 0; t < nt && t < 4; t++) {
+        CXString s = clang_getTokenSpelling(fe->tu, toks[t]);
+        const char *cs = clang_getCString(s);
+        if (cs && (strcmp(cs, "_Noreturn") == 0 || strcmp(cs, "noreturn") == 0
+                   || strcmp(cs, "__noreturn__") == 0))
+          nr = 1;
+        clang_disposeString(s);
+      }
+      if (toks) clang_disposeTokens(fe->tu, toks, nt);
+    }
+    kids_pop(fe, base);
+  }
+  e->noreturn = (int8_t)nr;
+  return nr;
+}
+
+/* TL_F_MACRO: the call comes from a macro body other than a wrapper of the same name (the
+ * runtime's call-site macros). The token where the call starts in the user's text is the
+ * callee's name for a plain call, a wrapper or a call written in a macro argument, and
+ * another macro's name otherwise. */
+static int call_in_macro(struct fe *fe, CXCursor c, const char *callee) {
+  if (!callee) return 0;
+  uint32_t off = file_off(fe, clang_getCursorLocation(c));
+  if (off == NO_OFF) return 1;
+  uint32_t i = tok_lower(fe, off);
+  if (i >= fe->ntoks || fe->tk[i].off != off) return 1;
+  if (fe->tk[i].hash != str_hash(callee)) return 1;
+  const char *name = tok_text_at(fe, off);
+  return !name || strcmp(name, callee) != 0;
+}
+
+static enum tl_ev_kind ev_of_model(enum tl_model_event me) {
+  switch (me) {
+  case TL_ME_START:     return TL_EV_START;
+  case TL_ME_AWAIT:     return TL_EV_AWAIT;
+  case TL_ME_AWAIT_ALL: return TL_EV_AWAIT_ALL;
+  case TL_ME_POLL:      return TL_EV_POLL;
+  case TL_ME_READ:      return TL_EV_READ;
+  case TL_ME_DETACH:    return TL_EV_DETACH;
+  case TL_ME_CONSUME:   return TL_EV_CONSUME;
+  case TL_ME_SETTLE:    return TL_EV_SETTLE;
+  case TL_ME_BLOCKING:  return TL_EV_BLOCKING;
+  case TL_ME_LOCK:      return TL_EV_LOCK;
+  case TL_ME_UNLOCK:    return TL_EV_UNLOCK;
+  }
+  return TL_EV_CALL;
+}
+
+static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out) {
+  CXCursor ref = clang_getCursorReferenced(c);
+  const char *name = NULL;
+  if (clang_getCursorKind(ref) == CXCursor_FunctionDecl)
+    name = take(fe, clang_getCursorSpelling(ref));
+  int nargs_i = clang_Cursor_getNumArguments(c);
+  unsigned nargs = nargs_i > 0 ? (unsigned)nargs_i : 0;
+
+  /* __builtin_expect(x, v) is x: keep the condition normalisable. */
+  if (name && strcmp(name, "__builtin_expect") == 0 && nargs >= 1) {
+    lower_expr(fe, clang_Cursor_getArgument(c, 0), w, out);
+    return;
+  }
+
+  uint32_t mark = fe->uses.size;
+  if (!name) {                                   /* through a pointer: reads the pointer */
+    uint32_t base, n = kids_push(fe, c, &base);
+    CXCursor callee = n ? kid(fe, base, 0) : clang_getNullCursor();
+    kids_pop(fe, base);
+    if (!clang_Cursor_isNull(callee)) {
+      struct val cv;
+      lower_expr(fe, callee, want_value(), &cv);
+    }
+  }
+  struct val small[8];
+  struct val *args = nargs <= 8 ? small : calloc(nargs, sizeof *args);
+  if (!args) { set_err(fe, TL_ENOMEM); return; }
+  for (unsigned i = 0; i < nargs; i++) {
+    struct want aw = {.kind = W_VALUE, .arg = 1};
+    lower_expr(fe, clang_Cursor_getArgument(c, i), aw, &args[i]);
+  }
+
+  const struct tl_model_fn *m = name ? tl_models_find(fe->models, name) : NULL;
+  CXType rtype = clang_getCursorType(c);
+  tl_slot_id res = TL_SLOT_NONE;
+  if (w.kind == W_INTO) {
+    res = w.dst;
+    out->wrote = 1;
+  } else if (w.kind == W_VALUE && !(type_info(fe, rtype) & TI_VOID)) {
+    res = new_temp(fe, name ? name : "(*)", 1, rtype, loc_of(c));
+  }
+
+  struct tl_loc loc = loc_of(c);
+  struct tl_event ev = {.kind = TL_EV_CALL, .loc = loc, .callee = name, .model = m,
+                        .uses = NULL, .nuses = 0};
+  if (call_in_macro(fe, c, name)) ev.flags |= TL_F_MACRO;
+  int ticket_arg = -1, tickets_arg = -1;
+  int discarded = w.kind == W_DISCARD || w.kind == W_VOID;
+  uint32_t discard_flag = w.kind == W_VOID ? TL_F_VOID_CAST : TL_F_DISCARDED;
+  if (m) {
+    ev.kind = ev_of_model(m->event);
+    ticket_arg = m->ticket.index;
+    tickets_arg = m->tickets.index;
+    switch (m->event) {
+    case TL_ME_START:
+      ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
+      if (m->ticket.index == TL_ARG_RET && discarded) ev.flags |= discard_flag;
+      if (m->ticket.index != TL_ARG_RET) ev.dst = res;
+      if (m->lend.index != TL_ARG_NONE) {
+        ev.aux = role_slot(fe, m->lend, args, nargs, res);
+        ev.flags |= TL_F_LENDS;
+      } else if (m->fill.index != TL_ARG_NONE) {
+        ev.aux = role_slot(fe, m->fill, args, nargs, res);
+        ev.flags |= TL_F_FILLS;
+      }
+      if (m->timer) ev.flags |= TL_F_TIMER;
+      if (m->offload_fn.index != TL_ARG_NONE) ev.flags |= TL_F_OFFLOAD;
+      break;
+    case TL_ME_AWAIT:
+    case TL_ME_AWAIT_ALL:
+      if (m->event == TL_ME_AWAIT) ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
+      else ev.ticket = tickets_slot(fe, m->tickets, args, nargs);
+      ev.dst = role_slot(fe, m->value, args, nargs, res);
+      ev.aux = role_slot(fe, m->status, args, nargs, res);
+      if (m->status.index == TL_ARG_RET && discarded)
+        ev.flags |= TL_F_STATUS_DISCARDED | (w.kind == W_VOID ? TL_F_VOID_CAST : 0);
+      break;
+    case TL_ME_POLL:
+      ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
+      ev.dst = role_slot(fe, m->flag, args, nargs, res);
+      break;
+    case TL_ME_READ:
+      ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
+      if (m->value.index != TL_ARG_NONE) ev.dst = role_slot(fe, m->value, args, nargs, res);
+      else if (m->status.index != TL_ARG_NONE)
+        ev.dst = role_slot(fe, m->status, args, nargs, res);
+      else ev.dst = res;
+      break;
+    case TL_ME_DETACH:
+    case TL_ME_CONSUME:
+    case TL_ME_SETTLE:
+      ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
+      ev.dst = res;
+      break;
+    case TL_ME_LOCK:
+    case TL_ME_UNLOCK: {
+      struct tl_argref r = m->mutex.index != TL_ARG_NONE ? m->mutex : m->ticket;
+      if (r.index == TL_ARG_NONE) r = (struct tl_argref){0, 0};
+      if (r.index >= 0 && (unsigned)r.index < nargs) {
+        const struct val *v = &args[r.index];
+        ev.aux = r.deref ? role_slot(fe, r, args, nargs, res) : (v->addr ? v->addr : v->slot);
+      }
+      ev.dst = res;
+      break;
+    }
+    case TL_ME_BLOCKING:
+      ev.dst = res;
+      if (m->timer) ev.flags |= TL_F_TIMER;
+      break;
+    }
+    note_fnref(fe, m->async_fn, c, nargs, TL_FN_ASYNC_PASSED);
+    note_fnref(fe, m->callback, c, nargs, TL_FN_CALLBACK);
+    note_fnref(fe, m->offload_fn, c, nargs, TL_FN_OFFLOADED);
+  } else {
+    ev.dst = res;
+  }
+  int noreturn = !m && name && callee_noreturn(fe, ref, name);
+  if (noreturn) ev.flags |= TL_F_NORETURN;
+
+  /* Tickets handed to anything but a ticket role escape. */
+  for (unsigned i = 0; i < nargs; i++) {
+    if ((int)i == ticket_arg || (int)i == tickets_arg) continue;
+    const struct val *v = &args[i];
+    tl_slot_id t = TL_SLOT_NONE;
+    if (v->slot && (slot(fe, v->slot)->flags & TL_SLOT_TICKET)) t = v->slot;
+    else if (v->addr && (slot(fe, v->addr)->flags & TL_SLOT_TICKET)) t = v->addr;
+    else if (v->slot && (type_info(fe, v->type) & TI_ELEM_TICKET))
+      t = elem_of(fe, v->slot, v->type, 0);
+    if (t) emit_simple(fe, TL_EV_ESCAPE, 0, t, loc_of(clang_Cursor_getArgument(c, i)));
+  }
+  ev.uses = fe->uses.data + mark;
+  ev.nuses = fe->uses.size - mark;
+  emit(fe, &ev);
+  if (args != small) free(args);
+  fe->uses.size = mark;
+
+  if (noreturn && fe->cur != NO_BLOCK) jump_to(fe, fe->f->exit);
+
+  out->is_call = 1;
+  out->slot = res;
+  if (w.kind == W_VALUE) push_use(fe, res);
+}
+
+/* `c ? a : b` outside a condition: each arm writes the destination. */
+static void lower_ternary(struct fe *fe, CXCursor c, struct want w, struct val *out) {
+  uint32_t base, n = kids_push(fe, c, &base);
+  if (n != 3) {                         /* GNU `a ?: b`: not split */
+    kids_pop(fe, base);
+    lower_generic(fe, c);
+    return;
+  }
+  CXCursor cc = kid(fe, base, 0), a = kid(fe, base, 1), b = kid(fe, base, 2);
+  kids_pop(fe, base);
+  uint32_t t = new_block(fe), f = new_block(fe), join = new_block(fe);
+  uint32_t mark = fe->uses.size;
+  lower_cond(fe, cc, t, f);
+  fe->uses.size = mark;
+  tl_slot_id dst = TL_SLOT_NONE;
+  if (w.kind == W_INTO) dst = w.dst;
+  else if (w.kind == W_VALUE && !(type_info(fe, clang_getCursorType(c)) & TI_VOID))
+    dst = new_temp(fe, "?:", 0, clang_getCursorType(c), loc_of(c));
+  CXCursor arms[2] = {a, b};
+  uint32_t blocks[2] = {t, f};
+  for (int i = 0; i < 2; i++) {
+    fe->cur = blocks[i];
+    if (dst) lower_into(fe, arms[i], dst, arms[i]);
+    else {
+      struct val v;
+      struct want aw = {.kind = w.kind == W_VOID ? W_VOID : W_DISCARD};
+      lower_expr(fe, arms[i], aw, &v);
+      fe->uses.size = mark;
+    }
+    jump_to(fe, join);
+  }
+  fe->cur = join;
+  out->slot = dst;
+  out->wrote = w.kind == W_INTO;
+  if (w.kind == W_VALUE) push_use(fe, dst);
+}
+
+/* Both operands of a comparison, and the VALUE_USE it implies. */
+static void lower_compare(struct fe *fe, CXCursor c, CXCursor l, CXCursor r, struct val *lv,
+                          struct val *rv) {
+  lower_expr(fe, l, want_value(), lv);
+  lower_expr(fe, r, want_value(), rv);
+  int lt = val_is_ticket(fe, lv), rt = val_is_ticket(fe, rv);
+  if (lt && !rt && !val_is_null(rv)) value_use(fe, lv, TL_F_COMPARE, c);
+  if (rt && !lt && !val_is_null(lv)) value_use(fe, rv, TL_F_COMPARE, c);
+}
+
+static void lower_generic(struct fe *fe, CXCursor c) {
+  uint32_t base, n = kids_push(fe, c, &base);
+  for (uint32_t i = 0; i < n; i++) {
+    CXCursor k = kid(fe, base, i);
+    if (!clang_isExpression(clang_getCursorKind(k))) continue;
+    struct val v;
+    lower_expr(fe, k, want_value(), &v);
+  }
+  kids_pop(fe, base);
+}
+
+static void lower_binary(struct fe *fe, CXCursor c, struct want w, struct val *out) {
+  uint32_t base, n = kids_push(fe, c, &base);
+  if (n != 2) { kids_pop(fe, base); lower_generic(fe, c); return; }
+  CXCursor l = kid(fe, base, 0), r = kid(fe, base, 1);
+  kids_pop(fe, base);
+  enum op op = binop(fe, l, r);
+  struct val lv, rv;
+  switch (op) {
+  case OP_COMMA: {
+    uint32_t mark = fe->uses.size;
+    lower_expr(fe, l, want_discard(), &lv);
+    fe->uses.size = mark;
+    lower_expr(fe, r, w, out);
+    return;
+  }
+  case OP_ASSIGN: {
+    CXType lt;
+    tl_slot_id dst = lvalue(fe, l, &lt);
+    if (dst) {
+      lower_into(fe, r, dst, c);
+    } else {
+      uint32_t mark = fe->uses.size;
+      lower_expr(fe, r, want_value(), &rv);
+      if (rv.slot && (slot(fe, rv.slot)->flags & TL_SLOT_TICKET))
+        emit_simple(fe, TL_EV_ESCAPE, 0, rv.slot, loc_of(c));   /* stored who knows where */
+      fe->uses.size = mark;
+    }
+    out->slot = dst;
+    out->type = lt;
+    if (w.kind == W_VALUE || w.kind == W_INTO) push_use(fe, dst);
+    return;
+  }
+  case OP_LAND:
+  case OP_LOR: {
+    uint32_t t = new_block(fe), f = new_block(fe), join = new_block(fe);
+    lower_cond(fe, c, t, f);
+    fe->cur = t;
+    jump_to(fe, join);
+    fe->cur = f;
+    jump_to(fe, join);
+    fe->cur = join;
+    return;
+  }
+  default:
+    break;
+  }
+  if (op_is_compare(op)) {
+    lower_compare(fe, c, l, r, &lv, &rv);
+    out->is_const = lv.is_const && rv.is_const;
+    return;
+  }
+  lower_expr(fe, l, want_value(), &lv);
+  lower_expr(fe, r, want_value(), &rv);
+  if (op == OP_ADD || op == OP_SUB || op == OP_ARITH) {
+    if (val_is_ticket(fe, &lv)) value_use(fe, &lv, TL_F_ARITH, c);
+    if (val_is_ticket(fe, &rv)) value_use(fe, &rv, TL_F_ARITH, c);
+    uint8_t lti = type_info(fe, lv.type);
+    if ((op == OP_ADD || op == OP_SUB) && (lti & (TI_POINTER | TI_ARRAY)) && !val_is_ticket(fe, &lv)) {
+      out->addr = lv.addr ? lv.addr : elem_of(fe, lv.slot, lv.type, 1);   /* a + i */
+    }
+  }
+  out->is_const = lv.is_const && rv.is_const;
+}
+
+static void lower_compound_assign(struct fe *fe, CXCursor c, struct want w, struct val *out) {
+  uint32_t base, n = kids_push(fe, c, &base);
+  if (n != 2) { kids_pop(fe, base); lower_generic(fe, c); return; }
+  CXCursor l = kid(fe, base, 0), r = kid(fe, base, 1);
+  kids_pop(fe, base);
+  CXType lt;
+  uint32_t mark = fe->uses.size;
+  tl_slot_id dst = lvalue(fe, l, &lt);
+  push_use(fe, dst);
+  struct val rv;
+  lower_expr(fe, r, want_value(), &rv);
+  struct val dv = {.slot = dst, .type = lt};
+  if (val_is_ticket(fe, &dv)) value_use(fe, &dv, TL_F_ARITH, c);
+  if (val_is_ticket(fe, &rv)) value_use(fe, &rv, TL_F_ARITH, c);
+  if (dst) {
+    struct tl_event ev = {.kind = TL_EV_ASSIGN, .dst = dst, .loc = loc_of(c),
+                          .uses = fe->uses.data + mark, .nuses = fe->uses.size - mark};
+    emit(fe, &ev);
+  }
+  fe->uses.size = mark;
+  out->slot = dst;
+  out->type = lt;
+  if (w.kind == W_VALUE || w.kind == W_INTO) push_use(fe, dst);
+}
+
+static void lower_unary(struct fe *fe, CXCursor c, struct want w, struct val *out) {
+  CXCursor o = only_kid(fe, c);
+  if (clang_Cursor_isNull(o)) { lower_generic(fe, c); return; }
+  enum op op = unop(fe, c, o);
+  struct val v;
+  switch (op) {
+  case OP_ADDR: {
+    tl_slot_id s = lvalue(fe, o, NULL);
+    if (s) slot(fe, s)->flags |= TL_SLOT_ADDR;
+    out->addr = s;
+    push_use(fe, s);
+    if (!w.arg) escape_addr(fe, s, c);
+    return;
+  }
+  case OP_DEREF: {
+    tl_slot_id s = lvalue(fe, c, NULL);
+    out->slot = s;
+    push_use(fe, s);
+    return;
+  }
+  case OP_INCDEC: {
+    CXType t;
+    uint32_t mark = fe->uses.size;
+    tl_slot_id dst = lvalue(fe, o, &t);
+    struct val dv = {.slot = dst, .type = t};
+    if (val_is_ticket(fe, &dv)) value_use(fe, &dv, TL_F_ARITH, c);
+    if (dst) {
+      struct tl_event ev = {.kind = TL_EV_ASSIGN, .dst = dst, .loc = loc_of(c), .nuses = 1,
+                            .uses = &dst};
+      emit(fe, &ev);
+    }
+    fe->uses.size = mark;
+    out->slot = dst;
+    out->type = t;
+    if (w.kind == W_VALUE || w.kind == W_INTO) push_use(fe, dst);
+    return;
+  }
+  case OP_NOT:
+    lower_expr(fe, o, want_value(), &v);
+    if (val_is_ticket(fe, &v) && !val_is_ptr_ticket(fe, &v))
+      value_use(fe, &v, TL_F_IN_COND, c);
+    out->is_const = v.is_const;
+    return;
+  case OP_NEG:
+    lower_expr(fe, o, want_value(), &v);
+    if (val_is_ticket(fe, &v)) value_use(fe, &v, TL_F_ARITH, c);
+    out->is_const = v.is_const;
+    return;
+  default:
+    lower_expr(fe, o, want_value(), &v);
+    return;
+  }
+}
+
+static void lower_cast(struct fe *fe, CXCursor c, struct want w, struct val *out) {
+  CXCursor o = last_kid(fe, c);
+  if (clang_Cursor_isNull(o) || !clang_isExpression(clang_getCursorKind(o))) return;
+  CXType ct = clang_getCursorType(c);
+  uint8_t cti = type_info(fe, ct);
+  if (cti & TI_VOID) {                                    /* (void)e */
+    struct want vw = {.kind = W_VOID};
+    uint32_t mark = fe->uses.size;
+    lower_expr(fe, o, vw, out);
+    fe->uses.size = mark;
+    memset(out, 0, sizeof *out);
+    out->cx = c;
+    out->type = ct;
+    return;
+  }
+  /* Is this a cast of a ticket to a plain value? Then the operand is computed first. */
+  CXType ot = clang_getCursorType(strip(fe, o));
+  int value_cast = (type_info(fe, ot) & TI_TICKET) && !(cti & TI_TICKET)
+                   && !((cti & TI_VOIDPTR) && w.arg);
+  if (value_cast || w.kind == W_DISCARD || w.kind == W_VOID) {
+    struct want vw = want_value();
+    vw.arg = w.arg;
+    lower_expr(fe, o, value_cast ? vw : w, out);
+    if (value_cast) value_use(fe, out, TL_F_CAST, c);
+  } else {
+    lower_expr(fe, o, w, out);                            /* transparent */
+  }
+  out->cx = c;
+  out->type = ct;
+}
+
+static void lower_stmt_expr(struct fe *fe, CXCursor c, struct want w, struct val *out) {
+  CXCursor body = only_kid(fe, c);
+  if (clang_Cursor_isNull(body)) return;
+  uint32_t base, n = kids_push(fe, body, &base);
+  for (uint32_t i = 0; i < n; i++) {
+    CXCursor s = kid(fe, base, i);
+    if (i + 1 == n && clang_isExpression(clang_getCursorKind(s))) {
+      lower_expr(fe, s, w, out);
+    } else {
+      uint32_t mark = fe->uses.size;
+      lower_stmt(fe, s);
+      fe->uses.size = mark;
+    }
+  }
+  kids_pop(fe, base);
+}
+
+static void lower_expr(struct fe *fe, CXCursor c, struct want w, struct val *out) {
+  memset(out, 0, sizeof *out);
+  out->cx = c;
+  out->type = clang_getCursorType(c);
+  if (fe->err) return;
+  enum CXCursorKind k = clang_getCursorKind(c);
+  switch (k) {
+  case CXCursor_ParenExpr:
+  case CXCursor_UnexposedExpr: {
+    CXCursor in = only_kid(fe, c);
+    if (!clang_Cursor_isNull(in) && clang_isExpression(clang_getCursorKind(in))) {
+      lower_expr(fe, in, w, out);
+      return;
+    }
+    if (k == CXCursor_UnexposedExpr) lower_generic(fe, c);
+    return;
+  }
+  case CXCursor_IntegerLiteral:
+  case CXCursor_CharacterLiteral:
+    out->is_const = 1;
+    eval_const(out);
+    return;
+  case CXCursor_FloatingLiteral:
+  case CXCursor_StringLiteral:
+  case CXCursor_UnaryExpr:                 /* sizeof, _Alignof: not evaluated */
+    out->is_const = 1;
+    return;
+  case CXCursor_DeclRefExpr: {
+    CXCursor ref = clang_getCursorReferenced(c);
+    enum CXCursorKind rk = clang_getCursorKind(ref);
+    if (rk == CXCursor_EnumConstantDecl) {
+      out->is_const = out->has_value = 1;
+      out->value = clang_getEnumConstantDeclValue(ref);
+    } else if (rk == CXCursor_VarDecl || rk == CXCursor_ParmDecl) {
+      out->slot = var_slot(fe, ref);
+      push_use(fe, out->slot);
+    }
+    return;
+  }
+  case CXCursor_MemberRefExpr:
+  case CXCursor_ArraySubscriptExpr:
+    out->slot = lvalue(fe, c, NULL);
+    push_use(fe, out->slot);
+    return;
+  case CXCursor_CallExpr:
+    lower_call(fe, c, w, out);
+    return;
+  case CXCursor_BinaryOperator:
+    lower_binary(fe, c, w, out);
+    return;
+  case CXCursor_CompoundAssignOperator:
+    lower_compound_assign(fe, c, w, out);
+    return;
+  case CXCursor_UnaryOperator:
+    lower_unary(fe, c, w, out);
+    return;
+  case CXCursor_ConditionalOperator:
+    lower_ternary(fe, c, w, out);
+    return;
+  case CXCursor_CStyleCastExpr:
+    lower_cast(fe, c, w, out);
+    return;
+  case CXCursor_StmtExpr:
+    lower_stmt_expr(fe, c, w, out);
+    return;
+  default:
+    lower_generic(fe, c);
+    return;
+  }
+}
+
+/* ---- conditions ------------------------------------------------------------------------- */
+
+static uint32_t cond_key(struct fe *fe, CXCursor c, const tl_slot_id *uses, uint32_t n) {
+  uint32_t s = start_off(fe, c), e = end_off(fe, c);
+  uint32_t h = FNV_INIT;
+  if (s != NO_OFF && e != NO_OFF)
+    for (uint32_t i = tok_lower(fe, s); i < fe->ntoks && fe->tk[i].end <= e; i++)
+      h = fnv(h, &fe->tk[i].hash, sizeof fe->tk[i].hash);
+  h = fnv(h, uses, n * sizeof *uses);
+  return h ? h : 1;
+}
+
+/* A constant operand of a normalised comparison: its value and spelling. */
+static int cond_constant(struct fe *fe, struct val *v, struct tl_cond *cond) {
+  if (!v->is_const) return 0;
+  if (!v->has_value) eval_const(v);
+  if (!v->has_value) return 0;
+  cond->value = v->value;
+  cond->constant = tok_text_range(fe, start_off(fe, v->cx), end_off(fe, v->cx));
+  return 1;
+}
+
+static int is_logical(struct fe *fe, CXCursor c) {
+  enum CXCursorKind k = clang_getCursorKind(c);
+  if (k == CXCursor_ConditionalOperator) return 1;
+  uint32_t base, n = kids_push(fe, c, &base);
+  int r = 0;
+  if (k == CXCursor_BinaryOperator && n == 2) {
+    enum op op = binop(fe, kid(fe, base, 0), kid(fe, base, 1));
+    r = op == OP_LAND || op == OP_LOR || op == OP_COMMA;
+  } else if (k == CXCursor_UnaryOperator && n == 1) {
+    CXCursor o = kid(fe, base, 0);
+    r = unop(fe, c, o) == OP_NOT && is_logical(fe, strip(fe, o));
+  }
+  kids_pop(fe, base);
+  return r;
+}
+
+/* Lower the condition c, branching to t when it holds and to f when not: `&&`, `||`, `!`,
+ * `?:` and `,` become control flow, every other operand a BRANCH block of its own. The
+ * uses it reads stay on the uses stack (callers pop them). */
+static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
+  if (fe->err) return;
+  c = strip(fe, c);
+  enum CXCursorKind k = clang_getCursorKind(c);
+  uint32_t base, n;
+  if (k == CXCursor_BinaryOperator) {
+    n = kids_push(fe, c, &base);
+    if (n == 2) {
+      CXCursor l = kid(fe, base, 0), r = kid(fe, base, 1);
+      kids_pop(fe, base);
+      enum op op = binop(fe, l, r);
+      if (op == OP_LAND || op == OP_LOR) {
+        uint32_t mid = new_block(fe);
+        if (op == OP_LAND) lower_cond(fe, l, mid, f);
+        else lower_cond(fe, l, t, mid);
+        fe->cur = mid;
+        lower_cond(fe, r, t, f);
+        return;
+      }
+      if (op == OP_COMMA) {
+        struct val v;
+        uint32_t mark = fe->uses.size;
+        lower_expr(fe, l, want_discard(), &v);
+        fe->uses.size = mark;
+        lower_cond(fe, r, t, f);
+        return;
+      }
+    } else {
+      kids_pop(fe, base);
+    }
+  } else if (k == CXCursor_UnaryOperator) {
+    CXCursor o = only_kid(fe, c);
+    if (!clang_Cursor_isNull(o) && unop(fe, c, o) == OP_NOT && is_logical(fe, strip(fe, o))) {
+      lower_cond(fe, o, f, t);
+      return;
+    }
+  } else if (k == CXCursor_ConditionalOperator) {
+    n = kids_push(fe, c, &base);
+    if (n == 3) {
+      CXCursor cc = kid(fe, base, 0), a = kid(fe, base, 1), b = kid(fe, base, 2);
+      kids_pop(fe, base);
+      uint32_t ct = new_block(fe), cf = new_block(fe);
+      lower_cond(fe, cc, ct, cf);
+      fe->cur = ct;
+      lower_cond(fe, a, t, f);
+      fe->cur = cf;
+      lower_cond(fe, b, t, f);
+      return;
+    }
+    kids_pop(fe, base);
+  }
+
+  /* A leaf. */
+  struct tl_cond cond = {0};
+  uint32_t mark = fe->uses.size;
+  int folded = -1;                      /* constant condition: 0 or 1 */
+  struct val v, lv, rv;
+  enum op op = OP_UNKNOWN;
+  CXCursor cl = clang_getNullCursor(), cr = clang_getNullCursor();
+  if (k == CXCursor_BinaryOperator) {
+    n = kids_push(fe, c, &base);
+    if (n == 2) {
+      cl = kid(fe, base, 0);
+      cr = kid(fe, base, 1);
+      op = binop(fe, cl, cr);
+    }
+    kids_pop(fe, base);
+  }
+  if (op_is_compare(op)) {
+    lower_compare(fe, c, cl, cr, &lv, &rv);
+    if (lv.slot && !lv.is_const && cond_constant(fe, &rv, &cond)) {
+      cond.cmp = cmp_of(op, 0);
+      cond.slot = lv.slot;
+    } else if (rv.slot && !rv.is_const && cond_constant(fe, &lv, &cond)) {
+      cond.cmp = cmp_of(op, 1);
+      cond.slot = rv.slot;
+    } else if (lv.is_const && rv.is_const) {
+      struct val whole = {.cx = c, .is_const = 1};
+      eval_const(&whole);
+      if (whole.has_value) folded = whole.value != 0;
+    }
+  } else {
+    CXCursor o = clang_getNullCursor();
+    int negated = 0;
+    if (k == CXCursor_UnaryOperator) {
+      o = only_kid(fe, c);
+      negated = !clang_Cursor_isNull(o) && unop(fe, c, o) == OP_NOT;
+    }
+    lower_expr(fe, negated ? o : c, want_value(), &v);
+    if (val_is_ticket(fe, &v) && !val_is_ptr_ticket(fe, &v))
+      value_use(fe, &v, TL_F_IN_COND, c);
+    if (v.is_const) {
+      if (!v.has_value) eval_const(&v);
+      if (v.has_value) folded = negated ? v.value == 0 : v.value != 0;
+    } else if (v.slot) {
+      cond.cmp = negated ? TL_CMP_ZERO : TL_CMP_NONZERO;
+      cond.slot = v.slot;
+    }
+  }
+  if (fe->err) return;
+  if (folded >= 0) {
+    jump_to(fe, folded ? t : f);
+    return;
+  }
+  cond.uses = fe->uses.data + mark;
+  cond.nuses = fe->uses.size - mark;
+  cond.key = cond_key(fe, c, cond.uses, cond.nuses);
+  cond.loc = loc_of(c);
+  uint32_t b = cur_block(fe);
+  struct tl_block *blk = &fe->f->blocks[b];
+  if (blk->loc.line == 0) blk->loc = cond.loc;
+  set_err(fe, tl_func_set_term(fe->u, fe->f, b, TL_TERM_BRANCH, &cond));
+  edge(fe, b, t);
+  edge(fe, b, f);
+  fe->cur = NO_BLOCK;
+}
+
+/* ---- statements ------------------------------------------------------------------------- */
+
+static uint32_t label_block(struct fe *fe, const char *name) {
+  for (uint32_t i = 0; i < fe->labels.size; i++)
+    if (strcmp(fe->labels.data[i].name, name) == 0) return fe->labels.data[i].block;
+  struct label l = {name, new_block(fe)};
+  if (tl_array_push(&fe->labels, l) < 0) set_err(fe, TL_ENOMEM);
+  return l.block;
+}
+
+static void lower_vardecl(struct fe *fe, CXCursor d) {
+  if (clang_getCursorKind(d) != CXCursor_VarDecl) return;
+  tl_slot_id s = var_slot(fe, d);
+  if (!s || slot(fe, s)->kind == TL_SLOT_GLOBAL) return;   /* static: initialised once */
+  uint32_t base, n = kids_push(fe, d, &base);
+  CXCursor init = clang_getNullCursor();
+  if (n) {
+    CXCursor last = kid(fe, base, n - 1);
+    enum CXCursorKind lk = clang_getCursorKind(last);
+    /* Array sizes are children too: an array's initialiser is a list or a string. */
+    int is_array = (slot(fe, s)->flags & TL_SLOT_ARRAY) != 0;
+    if (clang_isExpression(lk)
+        && (!is_array || lk == CXCursor_InitListExpr || lk == CXCursor_StringLiteral))
+      init = last;
+  }
+  kids_pop(fe, base);
+  if (!clang_Cursor_isNull(init)) lower_into(fe, init, s, d);
+}
+
+static void push_jump(struct fe *fe, uint32_t brk, uint32_t cont) {
+  struct jump j = {brk, cont};
+  if (tl_array_push(&fe->jumps, j) < 0) set_err(fe, TL_ENOMEM);
+}
+
+static void lower_if(struct fe *fe, CXCursor c) {
+  uint32_t base, n = kids_push(fe, c, &base);
+  if (n < 2) { kids_pop(fe, base); return; }
+  CXCursor cond = kid(fe, base, n == 2 ? 0 : n - 3);
+  CXCursor then = kid(fe, base, n == 2 ? 1 : n - 2);
+  CXCursor els = n >= 3 ? kid(fe, base, n - 1) : clang_getNullCursor();
+  kids_pop(fe, base);
+  uint32_t tb = new_block(fe), join = new_block(fe);
+  uint32_t eb = clang_Cursor_isNull(els) ? join : new_block(fe);
+  uint32_t mark = fe->uses.size;
+  lower_cond(fe, cond, tb, eb);
+  fe->uses.size = mark;
+  fe->cur = tb;
+  lower_stmt(fe, then);
+  jump_to(fe, join);
+  if (!clang_Cursor_isNull(els)) {
+    fe->cur = eb;
+    lower_stmt(fe, els);
+    jump_to(fe, join);
+  }
+  fe->cur = join;
+}
+
+static void lower_while(struct fe *fe, CXCursor c) {
+  uint32_t base, n = kids_push(fe, c, &base);
+  if (n < 2) { kids_pop(fe, base); return; }
+  CXCursor cond = kid(fe, base, n - 2), body = kid(fe, base, n - 1);
+  kids_pop(fe, base);
+  uint32_t head = new_block(fe), bb = new_block(fe), after = new_block(fe);
+  jump_to(fe, head);
+  fe->cur = head;
+  uint32_t mark = fe->uses.size;
+  lower_cond(fe, cond, bb, after);
+  fe->uses.size = mark;
+  fe->cur = bb;
+  push_jump(fe, after, head);
+  lower_stmt(fe, body);
+  fe->jumps.size--;
+  jump_to(fe, head);
+  fe->cur = after;
+}
+
+static void lower_do(struct fe *fe, CXCursor c) {
+  uint32_t base, n = kids_push(fe, c, &base);
+  if (n < 2) { kids_pop(fe, base); return; }
+  CXCursor body = kid(fe, base, 0), cond = kid(fe, base, 1);
+  kids_pop(fe, base);
+  uint32_t bb = new_block(fe), cb = new_block(fe), after = new_block(fe);
+  jump_to(fe, bb);
+  fe->cur = bb;
+  push_jump(fe, after, cb);
+  lower_stmt(fe, body);
+  fe->jumps.size--;
+  jump_to(fe, cb);
+  fe->cur = cb;
+  uint32_t mark = fe->uses.size;
+  lower_cond(fe, cond, bb, after);
+  fe->uses.size = mark;
+  fe->cur = after;
+}
+
+/* `for (init; cond; inc) body`: absent parts are absent children, so the `;` of the header
+ * tell which child is which. */
+static void lower_for(struct fe *fe, CXCursor c) {
+  uint32_t base, n = kids_push(fe, c, &base);
+  CXCursor part[4] = {clang_getNullCursor(), clang_getNullCursor(), clang_getNullCursor(),
+                      clang_getNullCursor()};
+  uint32_t s0 = start_off(fe, c), semi1 = NO_OFF, semi2 = NO_OFF, rparen = NO_OFF;
+  uint32_t ft = s0 == NO_OFF ? fe->ntoks : tok_lower(fe, s0);
+  if (ft < fe->ntoks && fe->tk[ft].off == s0 && fe->tk[ft].hash == str_hash("for")) {
+    int depth = 0;
+    for (uint32_t i = ft + 1; i < fe->ntoks; i++) {
+      const char *p = fe->tk[i].punct;
+      if (strcmp(p, "(") == 0) depth++;
+      else if (strcmp(p, ")") == 0 && --depth == 0) { rparen = fe->tk[i].off; break; }
+      else if (strcmp(p, ";") == 0 && depth == 1) {
+        if (semi1 == NO_OFF) semi1 = fe->tk[i].off;
+        else semi2 = fe->tk[i].off;
+      }
+    }
+  }
+  if (rparen != NO_OFF && semi2 != NO_OFF) {
+    for (uint32_t i = 0; i < n; i++) {
+      CXCursor k = kid(fe, base, i);
+      uint32_t o = start_off(fe, k);
+      int which = o < semi1 ? 0 : o < semi2 ? 1 : o < rparen ? 2 : 3;
+      if (which == 0 && clang_getCursorKind(k) != CXCursor_DeclStmt && semi1 <= o) which = 1;
+      part[which] = k;
+    }
+  } else if (n == 4) {
+    for (int i = 0; i < 4; i++) part[i] = kid(fe, base, (uint32_t)i);
+  } else if (n >= 1) {                          /* inside a macro: best guess */
+    part[3] = kid(fe, base, n - 1);
+    if (n >= 2) part[clang_getCursorKind(kid(fe, base, 0)) == CXCursor_DeclStmt ? 0 : 1] =
+        kid(fe, base, 0);
+    if (n == 3) part[clang_Cursor_isNull(part[1]) ? 1 : 2] = kid(fe, base, 1);
+  }
+  kids_pop(fe, base);
+  uint32_t mark = fe->uses.size;
+  if (!clang_Cursor_isNull(part[0])) lower_stmt(fe, part[0]);
+  fe->uses.size = mark;
+  uint32_t head = new_block(fe), bb = new_block(fe), inc = new_block(fe), after = new_block(fe);
+  jump_to(fe, head);
+  fe->cur = head;
+  if (!clang_Cursor_isNull(part[1])) lower_cond(fe, part[1], bb, after);
+  else jump_to(fe, bb);
+  fe->uses.size = mark;
+  fe->cur = bb;
+  push_jump(fe, after, inc);
+  if (!clang_Cursor_isNull(part[3])) lower_stmt(fe, part[3]);
+  fe->jumps.size--;
+  jump_to(fe, inc);
+  fe->cur = inc;
+  if (!clang_Cursor_isNull(part[2])) lower_stmt(fe, part[2]);
+  fe->uses.size = mark;
+  jump_to(fe, head);
+  fe->cur = after;
+}
+
+static void lower_switch(struct fe *fe, CXCursor c) {
+  uint32_t base, n = kids_push(fe, c, &base);
+  if (n < 2) { kids_pop(fe, base); return; }
+  CXCursor cond = kid(fe, base, n - 2), body = kid(fe, base, n - 1);
+  kids_pop(fe, base);
+  uint32_t mark = fe->uses.size;
+  struct val v;
+  lower_expr(fe, cond, want_value(), &v);
+  struct tl_cond tc = {.slot = v.slot, .loc = loc_of(cond),
+                       .uses = fe->uses.data + mark, .nuses = fe->uses.size - mark};
+  tc.key = cond_key(fe, cond, tc.uses, tc.nuses);
+  uint32_t head = cur_block(fe);
+  set_err(fe, tl_func_set_term(fe->u, fe->f, head, TL_TERM_SWITCH, &tc));
+  fe->uses.size = mark;
+  fe->cur = NO_BLOCK;
+  uint32_t after = new_block(fe);
+  struct sw s = {fe->cases.size, NO_BLOCK};
+  if (tl_array_push(&fe->sws, s) < 0) { set_err(fe, TL_ENOMEM); return; }
+  uint32_t cont = fe->jumps.size ? fe->jumps.data[fe->jumps.size - 1].cont : NO_BLOCK;
+  push_jump(fe, after, cont);
+  lower_stmt(fe, body);
+  fe->jumps.size--;
+  jump_to(fe, after);
+  s = fe->sws.data[--fe->sws.size];
+  for (uint32_t i = s.ncases_base; i < fe->cases.size; i++) edge(fe, head, fe->cases.data[i]);
+  edge(fe, head, s.dflt != NO_BLOCK ? s.dflt : after);
+  fe->cases.size = s.ncases_base;
+  fe->cur = after;
+}
+
+static void lower_case(struct fe *fe, CXCursor c, int is_default) {
+  uint32_t base, n = kids_push(fe, c, &base);      /* case: value [, GNU range end], stmt */
+  CXCursor sub = n >= (is_default ? 1u : 2u) ? kid(fe, base, n - 1) : clang_getNullCursor();
+  kids_pop(fe, base);
+  uint32_t b = new_block(fe);
+  jump_to(fe, b);                                   /* fall-through from the case above */
+  fe->cur = b;
+  if (fe->sws.size) {
+    struct sw *s = &fe->sws.data[fe->sws.size - 1];
+    if (is_default) s->dflt = b;
+    else if (tl_array_push(&fe->cases, b) < 0) set_err(fe, TL_ENOMEM);
+  }
+  struct tl_block *blk = &fe->f->blocks[b];
+  blk->loc = loc_of(c);
+  if (!clang_Cursor_isNull(sub)) lower_stmt(fe, sub);
+}
+
+static void lower_return(struct fe *fe, CXCursor c) {
+  CXCursor e = only_kid(fe, c);
+  uint32_t mark = fe->uses.size;
+  struct tl_event ev = {.kind = TL_EV_RETURN, .loc = loc_of(c)};
+  if (!clang_Cursor_isNull(e) && clang_isExpression(clang_getCursorKind(e))) {
+    struct val v;
+    lower_expr(fe, e, want_value(), &v);
+    if (val_is_ticket(fe, &v) || (v.slot && (slot(fe, v.slot)->flags & TL_SLOT_TICKET)))
+      ev.ticket = v.slot;
+  }
+  ev.uses = fe->uses.data + mark;
+  ev.nuses = fe->uses.size - mark;
+  emit(fe, &ev);
+  fe->uses.size = mark;
+  if (fe->err) return;
+  uint32_t b = fe->cur;
+  set_err(fe, tl_func_set_term(fe->u, fe->f, b, TL_TERM_RETURN, NULL));
+  jump_to(fe, fe->f->exit);
+}
+
+static void lower_stmt(struct fe *fe, CXCursor c) {
+  if (fe->err) return;
+  enum CXCursorKind k = clang_getCursorKind(c);
+  uint32_t base, n;
+  switch (k) {
+  case CXCursor_CompoundStmt:
+  case CXCursor_DeclStmt:
+    n = kids_push(fe, c, &base);
+    for (uint32_t i = 0; i < n; i++) {
+      CXCursor s = kid(fe, base, i);
+      uint32_t mark = fe->uses.size;
+      if (k == CXCursor_DeclStmt) lower_vardecl(fe, s);
+      else lower_stmt(fe, s);
+      fe->uses.size = mark;
+    }
+    kids_pop(fe, base);
+    return;
+  case CXCursor_IfStmt:       lower_if(fe, c); return;
+  case CXCursor_WhileStmt:    lower_while(fe, c); return;
+  case CXCursor_DoStmt:       lower_do(fe, c); return;
+  case CXCursor_ForStmt:      lower_for(fe, c); return;
+  case CXCursor_SwitchStmt:   lower_switch(fe, c); return;
+  case CXCursor_CaseStmt:     lower_case(fe, c, 0); return;
+  case CXCursor_DefaultStmt:  lower_case(fe, c, 1); return;
+  case CXCursor_ReturnStmt:   lower_return(fe, c); return;
+  case CXCursor_BreakStmt:
+    if (fe->jumps.size) jump_to(fe, fe->jumps.data[fe->jumps.size - 1].brk);
+    return;
+  case CXCursor_ContinueStmt:
+    for (uint32_t i = fe->jumps.size; i-- > 0;)
+      if (fe->jumps.data[i].cont != NO_BLOCK) {
+        jump_to(fe, fe->jumps.data[i].cont);
+        break;
+      }
+    return;
+  case CXCursor_GotoStmt: {
+    CXCursor ref = only_kid(fe, c);
+    if (clang_Cursor_isNull(ref)) return;
+    const char *name = take(fe, clang_getCursorSpelling(ref));
+    jump_to(fe, label_block(fe, name));
+    return;
+  }
+  case CXCursor_IndirectGotoStmt: {
+    struct val v;
+    CXCursor e = only_kid(fe, c);
+    if (!clang_Cursor_isNull(e)) lower_expr(fe, e, want_value(), &v);
+    uint32_t b = cur_block(fe);
+    if (tl_array_push(&fe->indirect, b) < 0) set_err(fe, TL_ENOMEM);
+    fe->cur = NO_BLOCK;
+    return;
+  }
+  case CXCursor_LabelStmt: {
+    const char *name = take(fe, clang_getCursorSpelling(c));
+    uint32_t b = label_block(fe, name);
+    jump_to(fe, b);
+    fe->cur = b;
+    CXCursor sub = only_kid(fe, c);
+    if (!clang_Cursor_isNull(sub)) lower_stmt(fe, sub);
+    return;
+  }
+  case CXCursor_NullStmt:
+  case CXCursor_GCCAsmStmt:
+    return;
+  default:
+    if (clang_isExpression(k)) {
+      struct val v;
+      lower_expr(fe, c, want_discard(), &v);
+    } else if (clang_isStatement(k)) {
+      n = kids_push(fe, c, &base);
+      for (uint32_t i = 0; i < n; i++) lower_stmt(fe, kid(fe, base, i));
+      kids_pop(fe, base);
+    }
+    return;
+  }
+}
+
+/* ---- functions -------------------------------------------------------------------------- */
+
+/* An async marker among the tokens before the function's name (ignoring preprocessor
+ * lines): `TK_ASYNC static int f(...)`, `static TK_ASYNC int f(...)`. */
+static int has_marker(struct fe *fe, uint32_t name_off) {
+  uint32_t skip_line = 0;
+  for (uint32_t i = 0; i < fe->ntoks && fe->tk[i].off < name_off; i++) {
+    const struct tok *t = &fe->tk[i];
+    int first_on_line = i == 0 || fe->tk[i - 1].line != t->line;
+    if (first_on_line && strcmp(t->punct, "#") == 0) skip_line = t->line;
+    if (t->line == skip_line) continue;
+    if (t->kind != CXToken_Identifier) continue;
+    CXString s = clang_getTokenSpelling(fe->tu, fe->toks[i]);
+    int m = tl_models_is_async_marker(fe->models, clang_getCString(s));
+    clang_disposeString(s);
+    if (m) return 1;
+  }
+  return 0;
+}
+
+static void func_reset(struct fe *fe) {
+  tokens_free(fe);
+  free(fe->vars);
+  fe->vars = NULL;
+  fe->nvars = fe->cap_vars = 0;
+  tl_array_clear(&fe->labels);
+  tl_array_clear(&fe->jumps);
+  tl_array_clear(&fe->sws);
+  tl_array_clear(&fe->cases);
+  tl_array_clear(&fe->indirect);
+  tl_array_clear(&fe->uses);
+  fe->f = NULL;
+}
+
+static void lower_function(struct fe *fe, CXCursor fn, uint32_t prev_end) {
+  const char *name = take(fe, clang_getCursorSpelling(fn));
+  CXSourceRange ext = clang_getCursorExtent(fn);
+  uint32_t name_off = file_off(fe, clang_getCursorLocation(fn));
+  uint32_t fend = file_off(fe, clang_getRangeEnd(ext));
+  uint32_t fstart = file_off(fe, clang_getRangeStart(ext));
+  if (fstart == NO_OFF || fend == NO_OFF) return;
+  if (prev_end > fstart) prev_end = fstart;
+  tokens_load(fe, prev_end, fend);
+
+  struct tl_func *f = NULL;
+  set_err(fe, tl_unit_add_func(fe->u, name, &f));
+  if (fe->err) return;
+  fe->f = f;
+  f->loc = loc_of_range(ext);
+  {
+    unsigned line, col;
+    clang_getFileLocation(clang_getCursorLocation(fn), NULL, &line, &col, NULL);
+    f->loc.line = line;
+    f->loc.col = col;
+  }
+  if (clang_Cursor_getStorageClass(fn) == CX_SC_Static) f->flags |= TL_FN_STATIC;
+  if (name_off != NO_OFF && has_marker(fe, name_off)) f->flags |= TL_FN_ASYNC_MARKED;
+
+  uint32_t entry = new_block(fe);
+  f->exit = new_block(fe);
+  fe->cur = entry;
+
+  uint32_t base, n = kids_push(fe, fn, &base);
+  CXCursor body = clang_getNullCursor();
+  for (uint32_t i = 0; i < n; i++) {
+    CXCursor k = kid(fe, base, i);
+    if (clang_getCursorKind(k) == CXCursor_ParmDecl) var_slot(fe, k);
+    else if (clang_getCursorKind(k) == CXCursor_CompoundStmt) body = k;
+  }
+  kids_pop(fe, base);
+  if (!clang_Cursor_isNull(body)) lower_stmt(fe, body);
+  if (fe->err) return;
+
+  /* Falling off the end: a RETURN at the closing brace. */
+  if (fe->cur != NO_BLOCK) {
+    unsigned line, col;
+    clang_getFileLocation(clang_getRangeEnd(clang_getCursorExtent(body)), NULL, &line, &col,
+                          NULL);
+    struct tl_loc loc = {line, col > 1 ? col - 1 : col, line, col > 1 ? col - 1 : col};
+    emit_simple(fe, TL_EV_RETURN, 0, TL_SLOT_NONE, loc);
+    set_err(fe, tl_func_set_term(fe->u, fe->f, fe->cur, TL_TERM_RETURN, NULL));
+    jump_to(fe, fe->f->exit);
+  }
+  /* A computed goto may reach any label. */
+  for (uint32_t i = 0; i < fe->indirect.size; i++) {
+    for (uint32_t l = 0; l < fe->labels.size; l++)
+      edge(fe, fe->indirect.data[i], fe->labels.data[l].block);
+    if (!fe->labels.size) edge(fe, fe->indirect.data[i], fe->f->exit);
+  }
+  /* Blocks left without a successor (a goto to an undefined label in broken code). */
+  for (uint32_t b = 0; b < fe->f->nblocks && !fe->err; b++) {
+    const struct tl_block *blk = &fe->f->blocks[b];
+    if (b != fe->f->exit && blk->term == TL_TERM_GOTO && blk->nsuccs == 0
+        && fe->indirect.size == 0)
+      edge(fe, b, fe->f->exit);
+  }
+  if (fe->err) return;
+  set_err(fe, tl_func_finish(fe->u, fe->f));
+#ifndef NDEBUG
+  char msg[256];
+  if (!fe->err && tl_func_verify(fe->f, msg, sizeof msg) != 0) {
+    fprintf(stderr, "front_clang: invalid IR: %s\n", msg);
+    tl_func_dump(fe->f, stderr);
+    set_err(fe, TL_EINVAL);
+  }
+#endif
+}
+
+/* ---- the translation unit --------------------------------------------------------------- */
+
+static enum CXChildVisitResult push_top(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
+  struct fe *fe = data;
+  if (!clang_Location_isFromMainFile(clang_getCursorLocation(c))) return CXChildVisit_Continue;
+  if (tl_array_push(&fe->kids, c) < 0) {
+    set_err(fe, TL_ENOMEM);
+    return CXChildVisit_Break;
+  }
+  return CXChildVisit_Continue;
+}
+
+static void add_clang_diags(struct fe *fe, struct tl_diags *diags, const char *file) {
+  unsigned n = clang_getNumDiagnostics(fe->tu), added = 0;
+  for (unsigned i = 0; i < n && added < MAX_CLANG_DIAGS; i++) {
+    CXDiagnostic d = clang_getDiagnostic(fe->tu, i);
+    if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+      CXFile df;
+      unsigned line, col;
+      clang_getExpansionLocation(clang_getDiagnosticLocation(d), &df, &line, &col, NULL);
+      CXString fname = clang_getFileName(df);
+      CXString msg = clang_getDiagnosticSpelling(d);
+      const char *fn = clang_getCString(fname);
+      struct tl_loc loc = {line, col, line, col};
+      set_err(fe, tl_diags_add(diags, fn && *fn ? fn : file, loc, "clang-diagnostic",
+                               TL_SEV_ERROR, clang_getCString(msg), NULL));
+      clang_disposeString(fname);
+      clang_disposeString(msg);
+      added++;
+    }
+    clang_disposeDiagnostic(d);
+  }
+}
+
+static int has_errors(CXTranslationUnit tu) {
+  unsigned n = clang_getNumDiagnostics(tu);
+  int r = 0;
+  for (unsigned i = 0; i < n && !r; i++) {
+    CXDiagnostic d = clang_getDiagnostic(tu, i);
+    r = clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error;
+    clang_disposeDiagnostic(d);
+  }
+  return r;
+}
+
+static void fe_close(struct fe *fe) {
+  func_reset(fe);
+  tl_array_free(&fe->kids);
+  tl_array_free(&fe->uses);
+  tl_array_free(&fe->fnrefs);
+  tl_array_free(&fe->labels);
+  tl_array_free(&fe->jumps);
+  tl_array_free(&fe->sws);
+  tl_array_free(&fe->cases);
+  tl_array_free(&fe->indirect);
+  free(fe->types);
+  free(fe->names);
+}
+
+int tl_front_clang_parse(const char *file, const struct tl_front_opts *opts,
+                         const tl_models *models, struct tl_unit *out,
+                         struct tl_diags *diags) {
+  static const struct tl_front_opts defaults = {.keep_going = 1};
+  if (!opts) opts = &defaults;
+  if (!file) file = opts->unsaved_name;
+  int rc = tl_unit_init(out, file);
+  if (rc < 0) return rc;
+  if (!file) return TL_EINVAL;
+
+  struct fe fe = {.models = models, .u = out};
+  CXIndex index = clang_createIndex(0, 0);
+  const char **argv = calloc((size_t)(opts->nargs > 0 ? opts->nargs : 0) + 1, sizeof *argv);
+  if (!index || !argv) { rc = TL_ENOMEM; goto done; }
+  int argc = 0, has_x = 0;
+  for (int i = 0; i < opts->nargs; i++)
+    if (strncmp(opts->args[i], "-x", 2) == 0) has_x = 1;
+  if (!has_x) argv[argc++] = "-xc";
+  for (int i = 0; i < opts->nargs; i++) argv[argc++] = opts->args[i];
+  struct CXUnsavedFile unsaved = {0};
+  unsigned nunsaved = 0;
+  if (opts->unsaved_name && opts->unsaved_text) {
+    unsaved.Filename = opts->unsaved_name;
+    unsaved.Contents = opts->unsaved_text;
+    unsaved.Length = (unsigned long)strlen(opts->unsaved_text);
+    nunsaved = 1;
+  }
+  enum CXErrorCode ec = clang_parseTranslationUnit2(
+    index, file, argv, argc, nunsaved ? &unsaved : NULL, nunsaved,
+    CXTranslationUnit_KeepGoing, &fe.tu);
+  if (ec != CXError_Success || !fe.tu) { rc = TL_EPARSE; goto done; }
+  fe.main = clang_getFile(fe.tu, file);
+  if (!fe.main) { rc = TL_EPARSE; goto done; }
+  if (diags) add_clang_diags(&fe, diags, file);
+  if (!opts->keep_going && has_errors(fe.tu)) goto done;
+
+  /* Top-level cursors of the main file, then each function definition. */
+  uint32_t ntop = 0;
+  clang_visitChildren(clang_getTranslationUnitCursor(fe.tu), push_top, &fe);
+  ntop = fe.kids.size;
+  CXCursor *top = NULL;
+  if (ntop) {
+    top = malloc(ntop * sizeof *top);
+    if (!top) { rc = TL_ENOMEM; goto done; }
+    memcpy(top, fe.kids.data, ntop * sizeof *top);
+  }
+  fe.kids.size = 0;
+  uint32_t prev_end = 0;
+  for (uint32_t i = 0; i < ntop && !fe.err; i++) {
+    CXCursor c = top[i];
+    if (clang_getCursorKind(c) == CXCursor_FunctionDecl) {
+      if (clang_isCursorDefinition(c)) {
+        lower_function(&fe, c, prev_end);
+      } else {
+        /* A marked prototype marks the definition too. */
+        uint32_t s = file_off(&fe, clang_getCursorLocation(c));
+        uint32_t st = file_off(&fe, clang_getRangeStart(clang_getCursorExtent(c)));
+        if (s != NO_OFF && st != NO_OFF) {
+          tokens_load(&fe, prev_end < st ? prev_end : st, s);
+          if (has_marker(&fe, s)) {
+            struct fnref r = {take(&fe, clang_getCursorSpelling(c)), TL_FN_ASYNC_MARKED};
+            if (tl_array_push(&fe.fnrefs, r) < 0) set_err(&fe, TL_ENOMEM);
+          }
+        }
+      }
+      func_reset(&fe);
+    }
+    uint32_t e = file_off(&fe, clang_getRangeEnd(clang_getCursorExtent(c)));
+    if (e != NO_OFF && e > prev_end) prev_end = e;
+  }
+  free(top);
+
+  /* Functions named as async-fn / callback / offload-fn anywhere in the unit. */
+  for (uint32_t i = 0; i < fe.fnrefs.size; i++)
+    for (uint32_t k = 0; k < out->nfuncs; k++)
+      if (strcmp(out->funcs[k].name, fe.fnrefs.data[i].name) == 0)
+        out->funcs[k].flags |= fe.fnrefs.data[i].flag;
+  rc = fe.err;
+
+done:
+  fe_close(&fe);
+  if (fe.tu) clang_disposeTranslationUnit(fe.tu);
+  if (index) clang_disposeIndex(index);
+  free(argv);
+  return rc;
+}
