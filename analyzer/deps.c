@@ -4,7 +4,9 @@
  * worklist over block ids with a malloc'ed visited array, freed before returning. */
 #include "deps.h"
 
+#include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tl_errno.h"
 
@@ -201,5 +203,29 @@ int tl_cmp_forces(enum tl_cmp op, long long v, long long other) {
   case TL_CMP_ZERO: return other == 0;
   case TL_CMP_EQ:   return v == other;
   default:          return 0;
+  }
+}
+
+int tl_edge_means_done(const struct tl_block *b, uint32_t succ,
+                       const struct tl_model_fn *poll) {
+  enum tl_cmp op = tl_cond_on_edge(b, succ);
+  if (!poll || op == TL_CMP_NONE) return 0;
+  const struct tl_cond *c = &b->cond;
+  const char *mc = poll->done_constant;
+  char *end = NULL;
+  long long mv = mc ? strtoll(mc, &end, 0) : 0;
+  int mnum = mc && *mc && end && *end == '\0';
+  int same = mc && c->constant && strcmp(mc, c->constant) == 0;
+  int named = c->constant && (isalpha((unsigned char)c->constant[0]) || c->constant[0] == '_');
+  switch (poll->done) {
+  case TL_DONE_NONZERO: return tl_cmp_excludes(op, c->value, 0);
+  case TL_DONE_ZERO:    return tl_cmp_forces(op, c->value, 0);
+  case TL_DONE_EQ:
+    return (mnum && tl_cmp_forces(op, c->value, mv)) || (op == TL_CMP_EQ && same);
+  case TL_DONE_NE:
+    if (mnum) return tl_cmp_excludes(op, c->value, mv);
+    return (op == TL_CMP_NE && same) || (op == TL_CMP_EQ && named && !same);
+  default:
+    return 0;
   }
 }

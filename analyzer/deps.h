@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "ir.h"
+#include "model.h"
 
 /* An event's position: block id and index in that block's events. */
 struct tl_evpos {
@@ -63,6 +64,14 @@ int tl_deps_iter_enters(const struct tl_func *fn, const struct tl_loop *l, uint3
  * is taken: the condition itself for succ 0 of a BRANCH, its negation for succ 1.
  * TL_CMP_NONE for anything else (a SWITCH, a condition not understood). */
 enum tl_cmp tl_cond_on_edge(const struct tl_block *b, uint32_t succ);
+
+/* 1 when taking the edge to b->succs[succ] means the poll `poll` saw its ticket complete:
+ * b's condition tests the poll's answer, and what holds on that edge implies the model's
+ * `done=` predicate (nonzero, zero, eq:C, ne:C). A constant C is matched by value when it is
+ * a number, else by spelling; for ne:NAME, `== OTHER` with another name counts as done
+ * (enum constants of one enum differ). 0 when poll is NULL or has no predicate. */
+int tl_edge_means_done(const struct tl_block *b, uint32_t succ,
+                       const struct tl_model_fn *poll);
 
 /* 1 when every x with `x op v` differs from `other` (e.g. NONZERO excludes 0, LT -1 too). */
 int tl_cmp_excludes(enum tl_cmp op, long long v, long long other);

@@ -44,6 +44,7 @@
  *   long-lived state (`i < cfg->n`) passes for polling. Nested loops: only the innermost
  *   loop holding both the start and the await is considered.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,17 +192,16 @@ static const char *batch_await(const tl_models *ms, const struct tl_model_fn *m)
 
 static void report(struct tl_rctx *cx, const struct tl_func *fn, const struct tl_event *st,
                    const struct tl_event *aw) {
-  const char *t = fn->slots[aw->ticket].name ? fn->slots[aw->ticket].name : "?";
+  const struct tl_slot *ts = &fn->slots[aw->ticket];
+  const char *what = ts->kind == TL_SLOT_TEMP ? "the ticket of" : "ticket";
+  const char *t = ts->name ? ts->name : "?";
   const char *all = batch_await(tl_rctx_models(cx), st->model ? st->model : aw->model);
-  struct tl_diag *d;
-  if (all)
-    d = tl_report(cx, aw->loc, "ticket '%s' awaited inside the loop, so operations are "
-                  "served one at a time: start them all, then await them together (e.g. "
-                  "'%s')", t, all);
-  else
-    d = tl_report(cx, aw->loc, "ticket '%s' awaited inside the loop, so operations are "
-                  "served one at a time: start them all, then await them together", t);
-  if (d) tl_note(cx, d, st->loc, "'%s' issued here, in the same iteration", t);
+  char eg[160] = "";
+  if (all) snprintf(eg, sizeof eg, " (e.g. '%s')", all);
+  struct tl_diag *d = tl_report(cx, aw->loc, "%s '%s' awaited inside the loop, so operations "
+                                "are served one at a time: start them all, then await them "
+                                "together%s", what, t, eg);
+  tl_note(cx, d, st->loc, "'%s' issued here, in the same iteration", t);
 }
 
 /* ---- the function hook ----------------------------------------------------------------- */

@@ -38,9 +38,7 @@
  *   A buffer read through an alias (`p = buf; use(*p)`) or as part of its enclosing struct
  *   (`use(&s)` while `s.data` is filled) is not seen.
  */
-#include <ctype.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "deps.h"
@@ -137,27 +135,6 @@ static void check_event(struct tl_rctx *cx, void *facts, const struct tl_event *
   check_uses(cx, facts, ev->uses, ev->nuses, TL_SLOT_NONE, ev->loc);
 }
 
-/* Does "flag <op> cond's constant" mean the poll m saw completion? */
-static int implies_done(const struct tl_model_fn *m, enum tl_cmp op, const struct tl_cond *c) {
-  const char *mc = m->done_constant;
-  char *end = NULL;
-  long long mv = mc ? strtoll(mc, &end, 0) : 0;
-  int mnum = mc && *mc && end && *end == '\0';
-  int same = mc && c->constant && strcmp(mc, c->constant) == 0;
-  int named = c->constant && (isalpha((unsigned char)c->constant[0]) || c->constant[0] == '_');
-  switch (m->done) {
-  case TL_DONE_NONZERO: return tl_cmp_excludes(op, c->value, 0);
-  case TL_DONE_ZERO:    return tl_cmp_forces(op, c->value, 0);
-  case TL_DONE_EQ:
-    return (mnum && tl_cmp_forces(op, c->value, mv)) || (op == TL_CMP_EQ && same);
-  case TL_DONE_NE:
-    if (mnum) return tl_cmp_excludes(op, c->value, mv);
-    return (op == TL_CMP_NE && same) || (op == TL_CMP_EQ && named && !same);
-  default:
-    return 0;
-  }
-}
-
 /* ---- handlers -------------------------------------------------------------------------- */
 
 static void on_start(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
@@ -234,11 +211,10 @@ static void tav_edge(struct tl_rctx *cx, void *facts, const struct tl_block *fro
                      uint32_t succ) {
   if (succ == 0 && from->term != TL_TERM_GOTO && from->term != TL_TERM_RETURN)
     check_uses(cx, facts, from->cond.uses, from->cond.nuses, TL_SLOT_NONE, from->cond.loc);
-  enum tl_cmp op = tl_cond_on_edge(from, succ);
-  if (op == TL_CMP_NONE) return;
+  if (from->term != TL_TERM_BRANCH || from->cond.slot == TL_SLOT_NONE) return;
   const struct tav_fact *f = fact(cx, facts, from->cond.slot);
-  if (f->what != TAV_FLAG || !f->ev->model) return;
-  if (implies_done(f->ev->model, op, &from->cond)) settle(cx, facts, f->of);
+  if (f->what == TAV_FLAG && tl_edge_means_done(from, succ, f->ev->model))
+    settle(cx, facts, f->of);
 }
 
 /* ---- join ------------------------------------------------------------------------------ */
