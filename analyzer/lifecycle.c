@@ -1,0 +1,412 @@
+/* lifecycle.c — the ticket-lifecycle lattice and its transfer (lifecycle.h).
+ *
+ * Not done here: path sensitivity (the engine's ESP handles correlated branches), and any
+ * index reasoning on arrays (element slots are summaries, see lifecycle.h). */
+#include "lifecycle.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define HANDED_IN (TL_LC_COLLECTED | TL_LC_DETACHED)
+
+struct tl_lc tl_lc_of(struct tl_rctx *cx, void *facts) {
+  struct tl_lc lc = { tl_rctx_func(cx), cx, facts };
+  return lc;
+}
+
+struct tl_lc_fact *tl_lc_fact(const struct tl_lc *lc, tl_slot_id s) {
+  if (lc->cx) return TL_FACT(lc->cx, lc->facts, struct tl_lc_fact, s);
+  return (struct tl_lc_fact *)lc->facts + s;
+}
+
+/* ---- the lattice ----------------------------------------------------------------------- */
+
+/* 1 when a sorts before b: by source position, then by address (stable within a run). */
+static int loc_before(const struct tl_loc *a, const struct tl_loc *b) {
+  if (a->line != b->line) return a->line < b->line;
+  if (a->col != b->col) return a->col < b->col;
+  if (a->end_line != b->end_line) return a->end_line < b->end_line;
+  if (a->end_col != b->end_col) return a->end_col < b->end_col;
+  return (uintptr_t)a < (uintptr_t)b;
+}
+
+static const struct tl_event *pick_event(const struct tl_event *a, const struct tl_event *b) {
+  if (!a) return b;
+  if (!b) return a;
+  return loc_before(&b->loc, &a->loc) ? b : a;
+}
+
+static const struct tl_loc *pick_loc(const struct tl_loc *a, const struct tl_loc *b) {
+  if (!a) return b;
+  if (!b) return a;
+  return loc_before(b, a) ? b : a;
+}
+
+void tl_lc_fact_join(struct tl_lc_fact *dst, const struct tl_lc_fact *src) {
+  dst->states |= src->states;
+  dst->origin = pick_event(dst->origin, src->origin);
+  dst->collect = pick_event(dst->collect, src->collect);
+  const struct tl_loc *u = pick_loc(dst->unissued, src->unissued);
+  if (u != dst->unissued) dst->why = src->why;
+  dst->unissued = u;
+}
+
+void tl_lc_fact_set(struct tl_lc_fact *f, uint32_t states) {
+  f->states = states;
+  if (!(states & TL_LC_PENDING)) f->origin = NULL;
+  if (!(states & HANDED_IN)) f->collect = NULL;
+  if (!(states & TL_LC_NOT_ISSUED)) {
+    f->unissued = NULL;
+    f->why = TL_LC_WHY_NONE;
+  }
+}
+
+const char *tl_lc_states_name(uint32_t states, char *buf, size_t len) {
+  static const char *const names[] = { "NOT_ISSUED", "PENDING", "COLLECTED", "DETACHED",
+                                       "ESCAPED", "UNKNOWN" };
+  size_t at = 0;
+  if (len == 0) return buf;
+  buf[0] = '\0';
+  if (states == 0) {
+    snprintf(buf, len, "bottom");
+    return buf;
+  }
+  for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+    if (!(states & (1u << i))) continue;
+    int n = snprintf(buf + at, len - at, "%s%s", at ? "|" : "", names[i]);
+    if (n < 0 || (size_t)n >= len - at) break;
+    at += (size_t)n;
+  }
+  return buf;
+}
+
+/* ---- slots ----------------------------------------------------------------------------- */
+
+int tl_lc_slot_owned(const struct tl_func *fn, tl_slot_id s) {
+  while (s != TL_SLOT_NONE && s < fn->nslots) {
+    const struct tl_slot *sl = &fn->slots[s];
+    if (sl->flags & (TL_SLOT_STATIC | TL_SLOT_LONGLIVED)) return 0;
+    switch (sl->kind) {
+    case TL_SLOT_LOCAL:
+    case TL_SLOT_TEMP:
+      return 1;
+    case TL_SLOT_FIELD:
+    case TL_SLOT_ELEM:
+      if (sl->parent >= s || (fn->slots[sl->parent].flags & TL_SLOT_POINTER)) return 0;
+      s = sl->parent;
+      break;
+    default:                            /* PARAM, GLOBAL, DEREF */
+      return 0;
+    }
+  }
+  return 0;
+}
+
+int tl_lc_slot_summary(const struct tl_func *fn, tl_slot_id s) {
+  while (s != TL_SLOT_NONE && s < fn->nslots) {
+    const struct tl_slot *sl = &fn->slots[s];
+    if (sl->kind == TL_SLOT_ELEM) return 1;
+    if (sl->parent >= s) return 0;
+    s = sl->parent;
+  }
+  return 0;
+}
+
+int tl_lc_slot_within(const struct tl_func *fn, tl_slot_id s, tl_slot_id anc) {
+  if (anc == TL_SLOT_NONE) return 0;
+  while (s != TL_SLOT_NONE && s < fn->nslots) {
+    if (s == anc) return 1;
+    tl_slot_id p = fn->slots[s].parent;
+    if (p >= s) return 0;
+    s = p;
+  }
+  return 0;
+}
+
+/* ---- transfer -------------------------------------------------------------------------- */
+
+void tl_lc_init_facts(const struct tl_lc *lc) {
+  for (tl_slot_id s = 1; s < lc->fn->nslots; s++) {
+    struct tl_lc_fact *f = tl_lc_fact(lc, s);
+    memset(f, 0, sizeof *f);
+    /* A temporary exists only once its call ran: nothing to say before that. Slots that
+     * are not tickets (the struct around a ticket field) say nothing either. */
+    if (tl_lc_slot_owned(lc->fn, s) && (lc->fn->slots[s].flags & TL_SLOT_TICKET) &&
+        lc->fn->slots[tl_slot_root(lc->fn, s)].kind != TL_SLOT_TEMP) {
+      f->states = TL_LC_NOT_ISSUED;
+      f->unissued = &lc->fn->slots[s].decl;
+      f->why = TL_LC_WHY_DECL;
+    } else {
+      f->states = TL_LC_UNKNOWN;
+    }
+  }
+}
+
+/* Every slot within `anc` (itself and what lies inside it) becomes exactly `states`. */
+static void set_within(const struct tl_lc *lc, tl_slot_id anc, uint32_t states,
+                       const struct tl_loc *unissued, enum tl_lc_why why) {
+  if (anc == TL_SLOT_NONE || anc >= lc->fn->nslots) return;
+  for (tl_slot_id s = anc; s < lc->fn->nslots; s++) {
+    if (!tl_lc_slot_within(lc->fn, s, anc)) continue;
+    struct tl_lc_fact *f = tl_lc_fact(lc, s);
+    tl_lc_fact_set(f, states);
+    if (states & TL_LC_NOT_ISSUED) {
+      f->unissued = unissued;
+      f->why = why;
+    }
+  }
+}
+
+/* Slot s is handed in (`state` COLLECTED or DETACHED, with event ev) or escapes (ESCAPED):
+ * a strong update; every alias (a slot PENDING with the same origin) follows weakly. */
+static void hand_in(const struct tl_lc *lc, tl_slot_id s, uint32_t state,
+                    const struct tl_event *ev) {
+  if (s == TL_SLOT_NONE || s >= lc->fn->nslots) return;
+  struct tl_lc_fact *f = tl_lc_fact(lc, s);
+  const struct tl_event *origin = (f->states & TL_LC_PENDING) ? f->origin : NULL;
+  tl_lc_fact_set(f, state);
+  if (state & HANDED_IN) f->collect = ev;
+  if (!origin) return;
+  for (tl_slot_id y = 1; y < lc->fn->nslots; y++) {
+    struct tl_lc_fact *a = tl_lc_fact(lc, y);
+    if (y == s || !(a->states & TL_LC_PENDING) || a->origin != origin) continue;
+    tl_lc_fact_set(a, (a->states & ~(uint32_t)TL_LC_PENDING) | state);
+    if (state & HANDED_IN) a->collect = pick_event(a->collect, ev);
+  }
+}
+
+static void hand_in_within(const struct tl_lc *lc, tl_slot_id anc, uint32_t state,
+                           const struct tl_event *ev) {
+  if (anc == TL_SLOT_NONE || anc >= lc->fn->nslots) return;
+  for (tl_slot_id s = anc; s < lc->fn->nslots; s++)
+    if (tl_lc_slot_within(lc->fn, s, anc)) hand_in(lc, s, state, ev);
+}
+
+/* The name of s relative to its ancestor anc ("s.req" under "s" -> ".req"), or NULL. */
+static const char *relative_name(const struct tl_func *fn, tl_slot_id s, tl_slot_id anc) {
+  const char *n = fn->slots[s].name, *a = fn->slots[anc].name;
+  size_t la = a ? strlen(a) : 0;
+  if (!n || !a || strncmp(n, a, la) != 0) return NULL;
+  return n + la;
+}
+
+/* dst = src: dst (and what lies inside it) takes src's facts, field by field. */
+static void assign_copy(const struct tl_lc *lc, tl_slot_id dst, tl_slot_id src) {
+  const struct tl_func *fn = lc->fn;
+  if (dst == src) return;
+  for (tl_slot_id d = dst; d < fn->nslots; d++) {
+    if (!tl_lc_slot_within(fn, d, dst)) continue;
+    const char *rel = d == dst ? "" : relative_name(fn, d, dst);
+    tl_slot_id from = TL_SLOT_NONE;
+    for (tl_slot_id s = src; rel && s < fn->nslots && from == TL_SLOT_NONE; s++) {
+      if (!tl_lc_slot_within(fn, s, src)) continue;
+      const char *r = s == src ? "" : relative_name(fn, s, src);
+      if (r && strcmp(r, rel) == 0) from = s;
+    }
+    if (from != TL_SLOT_NONE) *tl_lc_fact(lc, d) = *tl_lc_fact(lc, from);
+    else tl_lc_fact_set(tl_lc_fact(lc, d), TL_LC_UNKNOWN);
+  }
+}
+
+static int is_ticket(const struct tl_func *fn, tl_slot_id s) {
+  return s != TL_SLOT_NONE && s < fn->nslots && (fn->slots[s].flags & TL_SLOT_TICKET);
+}
+
+/* The only ticket slot strictly inside d, or NONE when there are none or several. */
+static tl_slot_id only_ticket_inside(const struct tl_func *fn, tl_slot_id d) {
+  tl_slot_id found = TL_SLOT_NONE;
+  for (tl_slot_id s = d + 1; s < fn->nslots; s++) {
+    if (!is_ticket(fn, s) || !tl_lc_slot_within(fn, s, d)) continue;
+    if (found) return TL_SLOT_NONE;
+    found = s;
+  }
+  return found;
+}
+
+/* `t2 = t` and `s2 = s` copy; `struct order o = { "ada", t }` puts t into o's only ticket
+ * field; anything else we cannot follow makes dst unknown and the tickets it reads escape
+ * (held by dst somewhere we do not track). */
+static void apply_assign(const struct tl_lc *lc, const struct tl_event *ev) {
+  const struct tl_func *fn = lc->fn;
+  tl_slot_id d = ev->dst;
+  if (d == TL_SLOT_NONE || d >= fn->nslots) return;
+  if (ev->flags & TL_F_NULL) {
+    set_within(lc, d, TL_LC_NOT_ISSUED, &ev->loc, TL_LC_WHY_NULL);
+    return;
+  }
+  if (ev->flags & TL_F_CONST) {
+    set_within(lc, d, TL_LC_UNKNOWN, NULL, TL_LC_WHY_NONE);
+    return;
+  }
+  tl_slot_id src = TL_SLOT_NONE, field = TL_SLOT_NONE;
+  uint32_t ntickets = 0;
+  for (uint32_t i = 0; i < ev->nuses; i++)
+    if (is_ticket(fn, ev->uses[i]) && ev->uses[i] != d) {
+      src = ev->uses[i];
+      ntickets++;
+    }
+  if (ev->nuses == 1 && ev->uses[0] < fn->nslots && ev->uses[0] != TL_SLOT_NONE &&
+      is_ticket(fn, d) == is_ticket(fn, ev->uses[0])) {
+    assign_copy(lc, d, ev->uses[0]);
+    return;
+  }
+  if (ntickets == 1 && !is_ticket(fn, d)) field = only_ticket_inside(fn, d);
+  const struct tl_lc_fact from = src ? *tl_lc_fact(lc, src) : (struct tl_lc_fact){0};
+  set_within(lc, d, TL_LC_UNKNOWN, NULL, TL_LC_WHY_NONE);
+  if (field) {
+    *tl_lc_fact(lc, field) = from;
+    return;
+  }
+  for (uint32_t i = 0; i < ev->nuses; i++)
+    if (is_ticket(fn, ev->uses[i]) && ev->uses[i] != d)
+      hand_in(lc, ev->uses[i], TL_LC_ESCAPED, NULL);
+}
+
+/* An unmodelled call: what lies inside its arguments may be started, awaited or kept by the
+ * callee (`conn_start(&c)`, `conn_finish(c)`); its result is unknown. */
+static void apply_call(const struct tl_lc *lc, const struct tl_event *ev) {
+  const struct tl_func *fn = lc->fn;
+  if (ev->flags & TL_F_NORETURN) {
+    for (tl_slot_id s = 1; s < fn->nslots; s++) tl_lc_fact_set(tl_lc_fact(lc, s), 0);
+    return;
+  }
+  for (uint32_t i = 0; i < ev->nuses; i++) {
+    tl_slot_id u = ev->uses[i];
+    if (u == TL_SLOT_NONE || u >= fn->nslots) continue;
+    for (tl_slot_id s = u + 1; s < fn->nslots; s++) {
+      if (!tl_lc_slot_within(fn, s, u)) continue;
+      struct tl_lc_fact *f = tl_lc_fact(lc, s);
+      const struct tl_lc_fact was = *f;
+      uint32_t st = was.states;
+      if (!(st & (TL_LC_NOT_ISSUED | TL_LC_PENDING))) continue;
+      if (st & TL_LC_NOT_ISSUED) st = (st & ~(uint32_t)TL_LC_NOT_ISSUED) | TL_LC_UNKNOWN;
+      if (st & TL_LC_PENDING) {
+        hand_in(lc, s, TL_LC_ESCAPED, NULL);     /* its aliases escape with it */
+        st = (st & ~(uint32_t)TL_LC_PENDING) | TL_LC_ESCAPED;
+      }
+      f->collect = was.collect;
+      tl_lc_fact_set(f, st);
+    }
+  }
+  if (ev->dst != TL_SLOT_NONE) set_within(lc, ev->dst, TL_LC_UNKNOWN, NULL, TL_LC_WHY_NONE);
+}
+
+static void apply_return(const struct tl_lc *lc, const struct tl_event *ev) {
+  hand_in_within(lc, ev->ticket, TL_LC_ESCAPED, ev);
+  for (uint32_t i = 0; i < ev->nuses; i++) hand_in_within(lc, ev->uses[i], TL_LC_ESCAPED, ev);
+}
+
+void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev) {
+  const struct tl_func *fn = lc->fn;
+  switch (ev->kind) {
+  case TL_EV_START:
+    if (ev->ticket != TL_SLOT_NONE && ev->ticket < fn->nslots) {
+      struct tl_lc_fact *f = tl_lc_fact(lc, ev->ticket);
+      tl_lc_fact_set(f, TL_LC_PENDING);
+      f->origin = ev;
+    }
+    return;
+  case TL_EV_AWAIT:
+  case TL_EV_CONSUME:
+    hand_in(lc, ev->ticket, TL_LC_COLLECTED, ev);
+    break;
+  case TL_EV_AWAIT_ALL:
+    hand_in_within(lc, ev->ticket, TL_LC_COLLECTED, ev);
+    break;
+  case TL_EV_DETACH:
+    hand_in(lc, ev->ticket, TL_LC_DETACHED, ev);
+    break;
+  case TL_EV_ESCAPE:
+    hand_in_within(lc, ev->ticket, TL_LC_ESCAPED, ev);
+    break;
+  case TL_EV_RETURN:
+    apply_return(lc, ev);
+    return;
+  case TL_EV_ASSIGN:
+    apply_assign(lc, ev);
+    return;
+  case TL_EV_CALL:
+    apply_call(lc, ev);
+    return;
+  default:
+    break;
+  }
+  /* Any other write of a ticket slot (an await's value, a poll's flag) is an unknown value. */
+  if (ev->dst != TL_SLOT_NONE && ev->dst < fn->nslots && ev->dst != ev->ticket &&
+      (fn->slots[ev->dst].flags & TL_SLOT_TICKET))
+    set_within(lc, ev->dst, TL_LC_UNKNOWN, NULL, TL_LC_WHY_NONE);
+}
+
+/* 1 when the constant of a comparison is a null pointer (0, NULL, MPI_REQUEST_NULL). */
+static int null_constant(const struct tl_cond *c) {
+  if (c->constant) return strstr(c->constant, "NULL") || strcmp(c->constant, "0") == 0 ||
+                         strcmp(c->constant, "nullptr") == 0;
+  return c->value == 0;
+}
+
+void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
+  const struct tl_cond *c = &from->cond;
+  if (from->term != TL_TERM_BRANCH || c->slot == TL_SLOT_NONE || c->slot >= lc->fn->nslots)
+    return;
+  if (!(lc->fn->slots[c->slot].flags & TL_SLOT_TICKET)) return;
+  uint32_t null_succ;              /* the successor on which the ticket is null */
+  switch (c->cmp) {
+  case TL_CMP_ZERO:    null_succ = 0; break;
+  case TL_CMP_NONZERO: null_succ = 1; break;
+  case TL_CMP_EQ:      if (!null_constant(c)) return; null_succ = 0; break;
+  case TL_CMP_NE:      if (!null_constant(c)) return; null_succ = 1; break;
+  default:             return;
+  }
+  struct tl_lc_fact *f = tl_lc_fact(lc, c->slot);
+  if (f->states == 0) return;
+  if (succ == null_succ) {
+    /* A null ticket holds nothing: a start that failed issued nothing. */
+    tl_lc_fact_set(f, TL_LC_NOT_ISSUED);
+    f->unissued = &c->loc;
+    f->why = TL_LC_WHY_TEST;
+  } else {
+    tl_lc_fact_set(f, f->states & ~(uint32_t)TL_LC_NOT_ISSUED);   /* 0: infeasible */
+  }
+}
+
+int tl_lc_alias_pending(const struct tl_lc *lc, const struct tl_lc_fact *f, tl_slot_id except) {
+  if (!(f->states & TL_LC_PENDING) || !f->origin) return 0;
+  for (tl_slot_id y = 1; y < lc->fn->nslots; y++) {
+    if (y == except) continue;
+    const struct tl_lc_fact *a = tl_lc_fact(lc, y);
+    if ((a->states & TL_LC_PENDING) && a->origin == f->origin) return 1;
+  }
+  return 0;
+}
+
+/* ---- hooks ----------------------------------------------------------------------------- */
+
+void tl_lc_init(struct tl_rctx *cx, void *facts) {
+  struct tl_lc lc = tl_lc_of(cx, facts);
+  tl_lc_init_facts(&lc);
+}
+
+void tl_lc_event(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  struct tl_lc lc = tl_lc_of(cx, facts);
+  tl_lc_apply(&lc, ev);
+}
+
+void tl_lc_edge(struct tl_rctx *cx, void *facts, const struct tl_block *from, uint32_t succ) {
+  struct tl_lc lc = tl_lc_of(cx, facts);
+  tl_lc_refine(&lc, from, succ);
+}
+
+void tl_lc_join(void *dst, const void *src) {
+  tl_lc_fact_join(dst, src);
+}
+
+/* ---- for messages ---------------------------------------------------------------------- */
+
+const char *tl_lc_callee(const struct tl_event *ev) {
+  return ev && ev->callee ? ev->callee : "?";
+}
+
+const char *tl_lc_slot_name(const struct tl_func *fn, tl_slot_id s) {
+  if (s == TL_SLOT_NONE || s >= fn->nslots || !fn->slots[s].name) return "?";
+  return fn->slots[s].name;
+}

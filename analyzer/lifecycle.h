@@ -1,0 +1,127 @@
+/* lifecycle.h — the ticket-lifecycle lattice shared by the rules unawaited-ticket,
+ * double-await, await-without-start and ticket-reuse.
+ *
+ * Per slot, a may-set of states (which of them the slot can be in on some path reaching this
+ * point) plus where the states came from, for notes:
+ *
+ *   NOT_ISSUED  declared and never started, set to NULL, or NULL on this branch
+ *   PENDING     issued here and owned here: someone must hand it in
+ *   COLLECTED   handed in: awaited, awaited with its array, or given to a consuming call
+ *   DETACHED    given up on purpose (fire-and-forget)
+ *   ESCAPED     left the function's control: returned, stored into longer-lived memory,
+ *               passed to an unmodelled call, address taken
+ *   UNKNOWN     came from outside: parameters, globals, memory behind pointers, results of
+ *               unmodelled calls
+ *
+ * The empty set is bottom (an unreachable point, or a slot nobody can reach any more).
+ * Join is the union of the sets; each "where" pointer keeps the smallest source location of
+ * the two sides (ties: the lower address), a commutative, idempotent choice, so the result
+ * does not depend on the engine's join order. Invariant: `origin` is set only while PENDING
+ * is in the set, `collect` only while COLLECTED or DETACHED is, `unissued` only while
+ * NOT_ISSUED is.
+ *
+ * Updates are strong everywhere, also on summarised array elements (`reqs[]`): the element
+ * slot stands for "the element touched last". That keeps "fill an array in a loop, then
+ * tk_await_all it (or await each element in a second loop)" clean, at the price that an
+ * element slot never proves anything about *another* element: rules that detect "twice"
+ * (double-await, ticket-reuse, await-without-start) ask tl_lc_slot_summary() and stay
+ * quiet on element slots except for whole-array operations.
+ *
+ * Aliases: `t2 = t` copies t's fact into t2. A ticket is identified by its origin (the START
+ * that issued it): handing in one slot hands in every other slot PENDING with the same
+ * origin, so `t2 = t; tk_await(t2, 0);` leaves neither pending, and a second await through
+ * the other name is a double await.
+ *
+ * The transfer (tl_lc_event) and edge refinement (tl_lc_edge) are the same for all four
+ * rules: each rule's handler looks at the facts *before* the event, reports, then calls
+ * tl_lc_event. */
+#ifndef TL_LIFECYCLE_H
+#define TL_LIFECYCLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ir.h"
+#include "rule.h"
+
+enum {
+  TL_LC_NOT_ISSUED = 1u << 0,
+  TL_LC_PENDING    = 1u << 1,
+  TL_LC_COLLECTED  = 1u << 2,
+  TL_LC_DETACHED   = 1u << 3,
+  TL_LC_ESCAPED    = 1u << 4,
+  TL_LC_UNKNOWN    = 1u << 5
+};
+
+/* Why a slot is NOT_ISSUED, for the note at `unissued`. */
+enum tl_lc_why { TL_LC_WHY_NONE, TL_LC_WHY_DECL, TL_LC_WHY_NULL, TL_LC_WHY_TEST };
+
+/* One slot's fact. Compared with memcmp by the engine: no padding. */
+struct tl_lc_fact {
+  uint32_t states;                   /* TL_LC_* may-set; 0 = bottom */
+  uint32_t why;                      /* enum tl_lc_why of `unissued` */
+  const struct tl_event *origin;     /* the START of the pending ticket */
+  const struct tl_event *collect;    /* the event that handed it in (await, then, detach) */
+  const struct tl_loc *unissued;     /* where it became NOT_ISSUED (decl, `= NULL`, a test) */
+};
+
+/* Where the facts live. Rules use tl_lc_of(cx, facts); unit tests may point `array` at
+ * nslots facts indexed by slot id and leave cx NULL. */
+struct tl_lc {
+  const struct tl_func *fn;
+  struct tl_rctx *cx;
+  void *facts;
+};
+
+struct tl_lc tl_lc_of(struct tl_rctx *cx, void *facts);
+struct tl_lc_fact *tl_lc_fact(const struct tl_lc *lc, tl_slot_id s);
+
+/* ---- the lattice ----------------------------------------------------------------------- */
+
+void tl_lc_fact_join(struct tl_lc_fact *dst, const struct tl_lc_fact *src);
+/* Set f to exactly `states` (strong update); where-pointers kept only where still valid. */
+void tl_lc_fact_set(struct tl_lc_fact *f, uint32_t states);
+/* "PENDING|COLLECTED" into buf, for tests and debugging. */
+const char *tl_lc_states_name(uint32_t states, char *buf, size_t len);
+
+/* ---- slots ----------------------------------------------------------------------------- */
+
+/* 1 when the function owns what the slot holds: its root is a local or a temporary, and the
+ * way down goes through no pointer, no dereference and nothing static or long-lived. Only
+ * owned slots start NOT_ISSUED and can leak. */
+int tl_lc_slot_owned(const struct tl_func *fn, tl_slot_id s);
+/* 1 when the slot is, or lies inside, a summarised array element (`reqs[]`, `reqs[].r`). */
+int tl_lc_slot_summary(const struct tl_func *fn, tl_slot_id s);
+/* 1 when s is `anc` or lies inside it (follows parents). */
+int tl_lc_slot_within(const struct tl_func *fn, tl_slot_id s, tl_slot_id anc);
+
+/* ---- transfer -------------------------------------------------------------------------- */
+
+/* Entry facts: owned slots NOT_ISSUED (unissued = their declaration), others UNKNOWN
+ * (temporaries too: they exist only once their call ran). */
+void tl_lc_init_facts(const struct tl_lc *lc);
+/* The effect of one event on every slot it touches. */
+void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev);
+/* Refine the facts on the edge from `from` to its successor number `succ`: a null test of a
+ * ticket (`if (!t)`, `if (t == NULL)`, `if (t)`) makes it NOT_ISSUED where it is null and
+ * drops NOT_ISSUED where it is not. */
+void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ);
+/* 1 when some slot other than `except` is PENDING with the same origin as f (an alias
+ * still holds the ticket). */
+int tl_lc_alias_pending(const struct tl_lc *lc, const struct tl_lc_fact *f, tl_slot_id except);
+
+/* ---- hooks with the engine's signatures, for `struct tl_rule` -------------------------- */
+
+void tl_lc_init(struct tl_rctx *cx, void *facts);
+void tl_lc_event(struct tl_rctx *cx, void *facts, const struct tl_event *ev);
+void tl_lc_edge(struct tl_rctx *cx, void *facts, const struct tl_block *from, uint32_t succ);
+void tl_lc_join(void *dst, const void *src);
+
+/* ---- for messages ---------------------------------------------------------------------- */
+
+/* The callee of an event, or "?" */
+const char *tl_lc_callee(const struct tl_event *ev);
+/* A slot's name, or "?" */
+const char *tl_lc_slot_name(const struct tl_func *fn, tl_slot_id s);
+
+#endif /* TL_LIFECYCLE_H */

@@ -1,0 +1,124 @@
+/* double-await: a ticket is handed in a second time.
+ *
+ * ## What it does
+ * Reports an await (`tk_await`, `MPI_Wait`, `pthread_join`), an await of a whole array
+ * (`tk_await_all`, `MPI_Waitall`), a hand-over to a consuming call (`tk_then`) or a detach
+ * of a ticket that may already have been collected on some path: awaited, consumed or
+ * detached before. The finding is at the second hand-in, with a note at the first. Copies
+ * of a ticket (`t2 = t`) are the same ticket.
+ *
+ * ## Why is this bad?
+ * A ticket is exchanged for one coffee. Once you collected it, the counter has torn the
+ * ticket up; waving it again gets you someone else's order or a shrug. Runtimes free or
+ * reuse a collected handle: a second `tk_await` reads a released ticket, a second
+ * `MPI_Wait` waits on whatever request now has that slot, a second `pthread_join` is
+ * undefined behaviour.
+ *
+ * ## Example
+ * ```c
+ * tk_promise *p = tk_async(loop, job, NULL);
+ * int rc = tk_await(p, &v);
+ * if (rc != 0)
+ *   rc = tk_await(p, &v);    // retrying a collected ticket
+ * ```
+ *
+ * ## Use instead
+ * ```c
+ * tk_promise *p = tk_async(loop, job, NULL);
+ * int rc = tk_await(p, &v);
+ * if (rc != 0) {
+ *   p = tk_async(loop, job, NULL);   // a retry is a new order with a new ticket
+ *   rc = tk_await(p, &v);
+ * }
+ * ```
+ *
+ * ## Known limitations
+ * Array elements are one summarised slot, so awaiting `reqs[i]` twice in a loop cannot be
+ * told from awaiting each element once: on elements only a whole-array await
+ * (`tk_await_all`) followed by another await of the same array is reported, and only when
+ * nothing was started into the array in between on any path. Reading a collected ticket
+ * (`tk_value`, `tk_state`) is not reported here.
+ */
+#include "lifecycle.h"
+#include "rule_docs.h"
+
+/* State: the shared lifecycle lattice (analyzer/lifecycle.h), one fact per slot. */
+
+#define HANDED_IN (TL_LC_COLLECTED | TL_LC_DETACHED)
+
+/* ---- messages ---------------------------------------------------------------------- */
+
+static void note_first(struct tl_rctx *cx, struct tl_diag *d, const struct tl_event *first) {
+  if (!first) return;
+  switch (first->kind) {
+  case TL_EV_DETACH:
+    tl_note(cx, d, first->loc, "detached here by '%s'", tl_lc_callee(first));
+    break;
+  case TL_EV_CONSUME:
+    tl_note(cx, d, first->loc, "handed to '%s' here", tl_lc_callee(first));
+    break;
+  case TL_EV_AWAIT_ALL:
+    tl_note(cx, d, first->loc, "collected here with its array by '%s'", tl_lc_callee(first));
+    break;
+  default:
+    tl_note(cx, d, first->loc, "first collected here by '%s'", tl_lc_callee(first));
+    break;
+  }
+}
+
+/* Does slot s hold a ticket that is (summaries: must be) already handed in? */
+static int collected(const struct tl_lc *lc, tl_slot_id s) {
+  const struct tl_lc_fact *f = tl_lc_fact(lc, s);
+  if (!(f->states & HANDED_IN)) return 0;
+  if (!tl_lc_slot_summary(lc->fn, s)) return 1;
+  /* An element slot is "the element touched last": only a whole array collected on every
+   * path says anything about the element this await names. */
+  return (f->states & ~(uint32_t)HANDED_IN) == 0 && f->collect &&
+         f->collect->kind == TL_EV_AWAIT_ALL;
+}
+
+/* ---- handlers ---------------------------------------------------------------------- */
+
+static void on_hand_in(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  struct tl_lc lc = tl_lc_of(cx, facts);
+  tl_slot_id t = ev->ticket;
+  if (t != TL_SLOT_NONE && t < lc.fn->nslots && tl_rctx_reporting(cx)) {
+    for (tl_slot_id s = t; s < lc.fn->nslots; s++) {
+      if (!tl_lc_slot_within(lc.fn, s, t) || !collected(&lc, s)) continue;
+      /* a whole-array await names the array's elements, a single await its ticket */
+      if (ev->kind == TL_EV_AWAIT_ALL ? !tl_lc_slot_summary(lc.fn, s) : s != t) continue;
+      const struct tl_lc_fact *f = tl_lc_fact(&lc, s);
+      struct tl_diag *d = tl_report(cx, ev->loc, "'%s' on ticket '%s', which is already "
+                                    "collected", tl_lc_callee(ev), tl_lc_slot_name(lc.fn, s));
+      note_first(cx, d, f->collect);
+      break;
+    }
+  }
+  tl_lc_event(cx, facts, ev);
+}
+
+const struct tl_rule tl_rule_double_await = {
+  .id = "double-await",
+  .summary = "a ticket is awaited, consumed or detached after it was already collected",
+  .doc = tl_rule_doc_double_await,
+  .group = "correctness",
+  .severity = TL_SEV_WARNING,
+  .enabled_by_default = 1,
+  .fact_size = sizeof(struct tl_lc_fact),
+  .init = tl_lc_init,
+  .handlers = {
+    [TL_EV_START] = tl_lc_event,
+    [TL_EV_AWAIT] = on_hand_in,
+    [TL_EV_AWAIT_ALL] = on_hand_in,
+    [TL_EV_POLL] = tl_lc_event,
+    [TL_EV_READ] = tl_lc_event,
+    [TL_EV_DETACH] = on_hand_in,
+    [TL_EV_CONSUME] = on_hand_in,
+    [TL_EV_ESCAPE] = tl_lc_event,
+    [TL_EV_ASSIGN] = tl_lc_event,
+    [TL_EV_CALL] = tl_lc_event,
+    [TL_EV_RETURN] = tl_lc_event,
+  },
+  .edge = tl_lc_edge,
+  .join = tl_lc_join,
+};

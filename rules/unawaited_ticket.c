@@ -1,0 +1,162 @@
+/* unawaited-ticket: a ticket is issued and then never handed in.
+ *
+ * ## What it does
+ * Reports a call that issues a ticket (`tk_async`, `MPI_Isend`, `pthread_create`...) when
+ * the ticket is thrown away at the call, or kept in a local variable, a local struct field
+ * or a local array and then, on some path to the end of the function (early returns and
+ * error paths included), neither awaited, returned, stored into longer-lived memory,
+ * handed to a consuming call (`tk_then`) nor detached. A ticket overwritten while still
+ * held counts as lost too.
+ *
+ * ## Why is this bad?
+ * You ordered a coffee, took the ticket, and left the shop. The barista still makes the
+ * coffee; nobody picks it up. The work runs with nobody to see its result or its error,
+ * it holds its resources until the runtime gives up on it, and any buffer it lent or fills
+ * may be gone by the time it finishes.
+ *
+ * ## Example
+ * ```c
+ * int fetch(tk_loop *loop) {
+ *   tk_promise *p = tk_async(loop, download, NULL);
+ *   if (!ready)
+ *     return -1;             // leaves without awaiting p
+ *   return tk_await(p, NULL);
+ * }
+ * ```
+ *
+ * ## Use instead
+ * ```c
+ * int fetch(tk_loop *loop) {
+ *   tk_promise *p = tk_async(loop, download, NULL);
+ *   if (!ready) {
+ *     tk_detach(p);          // or await it: hand the ticket in on every path
+ *     return -1;
+ *   }
+ *   return tk_await(p, NULL);
+ * }
+ * ```
+ * A call cast to `(void)` and `tk_detach()` are explicit fire-and-forget and stay quiet.
+ *
+ * ## Known limitations
+ * An array of tickets is one summarised slot: awaiting one element counts for all of them,
+ * so an array filled and then only partly awaited is missed. Tickets reached through
+ * pointers, parameters and globals belong to someone else and are never reported. Two
+ * tickets from the same call that are lost on different paths give one finding, with the
+ * note of the first path found.
+ */
+#include "lifecycle.h"
+#include "rule_docs.h"
+
+/* State: the shared lifecycle lattice (analyzer/lifecycle.h), one fact per slot. */
+
+/* ---- messages ---------------------------------------------------------------------- */
+
+static struct tl_diag *report_lost(struct tl_rctx *cx, const struct tl_func *fn,
+                                   tl_slot_id s, const struct tl_event *origin) {
+  if (fn->slots[s].kind == TL_SLOT_TEMP)
+    return tl_report(cx, origin->loc, "ticket from '%s' is never awaited",
+                     tl_lc_callee(origin));
+  return tl_report(cx, origin->loc, "ticket '%s' from '%s' is never awaited",
+                   tl_lc_slot_name(fn, s), tl_lc_callee(origin));
+}
+
+/* 1 when slot s is the first of the slots that hold its pending ticket and all of them
+ * are owned by this function: leaving the function loses the ticket. One report per
+ * ticket. */
+static int sole_owner(const struct tl_lc *lc, tl_slot_id s) {
+  const struct tl_lc_fact *f = tl_lc_fact(lc, s);
+  if (!(f->states & TL_LC_PENDING) || !f->origin || !tl_lc_slot_owned(lc->fn, s)) return 0;
+  for (tl_slot_id y = 1; y < lc->fn->nslots; y++) {
+    const struct tl_lc_fact *a = tl_lc_fact(lc, y);
+    if (y == s || !(a->states & TL_LC_PENDING) || a->origin != f->origin) continue;
+    if (y < s || !tl_lc_slot_owned(lc->fn, y)) return 0;
+  }
+  return 1;
+}
+
+/* The function is left at `where`: every ticket still pending here is lost. An element
+ * slot stands for the element touched last; when it was handed in on some path merged here
+ * (the array was awaited in a loop that may, for all the analysis knows, run zero times),
+ * the elements get the benefit of the doubt. */
+static void check_exit(struct tl_rctx *cx, void *facts, struct tl_loc where, const char *how) {
+  struct tl_lc lc = tl_lc_of(cx, facts);
+  const uint32_t given = TL_LC_COLLECTED | TL_LC_DETACHED | TL_LC_ESCAPED;
+  if (!tl_rctx_reporting(cx)) return;
+  for (tl_slot_id s = 1; s < lc.fn->nslots; s++) {
+    if (!sole_owner(&lc, s)) continue;
+    if (tl_lc_slot_summary(lc.fn, s) && (tl_lc_fact(&lc, s)->states & given)) continue;
+    struct tl_diag *d = report_lost(cx, lc.fn, s, tl_lc_fact(&lc, s)->origin);
+    tl_note(cx, d, where, "%s without awaiting it", how);
+  }
+}
+
+/* Slot dst (and what lies inside it) is about to be overwritten. */
+static void check_overwrite(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  struct tl_lc lc = tl_lc_of(cx, facts);
+  if (!tl_rctx_reporting(cx) || ev->dst == TL_SLOT_NONE || ev->dst >= lc.fn->nslots) return;
+  if (ev->kind == TL_EV_ASSIGN && ev->nuses == 1 && ev->uses[0] == ev->dst) return;
+  for (tl_slot_id s = ev->dst; s < lc.fn->nslots; s++) {
+    if (!tl_lc_slot_within(lc.fn, s, ev->dst) || tl_lc_slot_summary(lc.fn, s)) continue;
+    const struct tl_lc_fact *f = tl_lc_fact(&lc, s);
+    if (!(f->states & TL_LC_PENDING) || !f->origin || !tl_lc_slot_owned(lc.fn, s) ||
+        tl_lc_alias_pending(&lc, f, s))
+      continue;                    /* not ours, or a copy (`saved = t`) still holds it */
+    struct tl_diag *d = report_lost(cx, lc.fn, s, tl_lc_fact(&lc, s)->origin);
+    tl_note(cx, d, ev->loc, "'%s' is overwritten here while the ticket is still pending",
+            tl_lc_slot_name(lc.fn, s));
+  }
+}
+
+/* ---- handlers ---------------------------------------------------------------------- */
+
+static void on_start(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  if ((ev->flags & TL_F_DISCARDED) && !(ev->flags & TL_F_VOID_CAST))
+    tl_report(cx, ev->loc, "ticket from '%s' is discarded and never awaited",
+              tl_lc_callee(ev));
+  tl_lc_event(cx, facts, ev);      /* a start over a pending ticket: ticket-reuse's finding */
+}
+
+static void on_write(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  if (!(ev->flags & TL_F_NORETURN)) check_overwrite(cx, facts, ev);
+  tl_lc_event(cx, facts, ev);
+}
+
+static void on_return(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  tl_lc_event(cx, facts, ev);      /* what is returned escapes first */
+  check_exit(cx, facts, ev->loc, "returns here");
+}
+
+static void on_edge(struct tl_rctx *cx, void *facts, const struct tl_block *from,
+                    uint32_t succ) {
+  const struct tl_func *fn = tl_rctx_func(cx);
+  tl_lc_edge(cx, facts, from, succ);
+  if (from->succs[succ] != fn->exit || from->term == TL_TERM_RETURN) return;
+  struct tl_loc end = { fn->loc.end_line, fn->loc.end_col, fn->loc.end_line, fn->loc.end_col };
+  check_exit(cx, facts, end, "the function ends here");
+}
+
+const struct tl_rule tl_rule_unawaited_ticket = {
+  .id = "unawaited-ticket",
+  .summary = "a ticket is issued and never awaited, returned, stored, consumed or detached",
+  .doc = tl_rule_doc_unawaited_ticket,
+  .group = "correctness",
+  .severity = TL_SEV_WARNING,
+  .enabled_by_default = 1,
+  .fact_size = sizeof(struct tl_lc_fact),
+  .init = tl_lc_init,
+  .handlers = {
+    [TL_EV_START] = on_start,
+    [TL_EV_AWAIT] = tl_lc_event,
+    [TL_EV_AWAIT_ALL] = tl_lc_event,
+    [TL_EV_POLL] = tl_lc_event,
+    [TL_EV_READ] = tl_lc_event,
+    [TL_EV_DETACH] = tl_lc_event,
+    [TL_EV_CONSUME] = tl_lc_event,
+    [TL_EV_ESCAPE] = tl_lc_event,
+    [TL_EV_ASSIGN] = on_write,
+    [TL_EV_CALL] = on_write,
+    [TL_EV_RETURN] = on_return,
+  },
+  .edge = on_edge,
+  .join = tl_lc_join,
+};
