@@ -73,7 +73,8 @@ const struct tl_loop *tl_loop_innermost_common(const struct tl_func *fn, uint32_
   const struct tl_loop *best = NULL;
   for (uint32_t i = 0; i < fn->nloops; i++) {
     const struct tl_loop *l = &fn->loops[i];
-    if (tl_loop_contains(l, a) && tl_loop_contains(l, b) && (!best || l->nblocks < best->nblocks))
+    if (tl_loop_contains(l, a) && tl_loop_contains(l, b) &&
+        (!best || l->nblocks < best->nblocks))
       best = l;
   }
   return best;

@@ -9,7 +9,9 @@
  *   (pagination, search until found, retry until success), feeds a later start's arguments
  *   (chained ids) or decides whether a later start happens. An exit taken only on failure
  *   (`if (tk_await(t, &r) < 0) return -1;`) is fail-fast error handling and does not count;
- *   neither do results that only accumulate (`sum += r`, `out[i] = r`).
+ *   neither do results that only accumulate (`sum += r`, `out[i] = r`). A loop that only a
+ *   failure ends (`for (;;)` serving connections) is not flagged: with no bound on the
+ *   number of iterations there is no "all" to start first.
  *
  *   Nor is a loop paced on purpose. Awaiting a timer (model `timer`: tk_sleep) in a polling
  *   loop, one whose exit looks at the world (what a call or poll in the loop returned, or
@@ -146,11 +148,12 @@ static int guards_start(const struct tl_func *fn, const struct tl_loop *l,
   return 0;
 }
 
-/* 1 when the next iteration needs the result of the await `aw` (or on out of memory: then
- * say nothing rather than something wrong). */
+/* 1 when the next iteration needs the result of the await `aw`, or when nothing but a
+ * failure ends the loop (an endless accept/serve loop cannot start "all" first); also on
+ * out of memory: then say nothing rather than something wrong. */
 static int iterations_depend(const struct tl_func *fn, const struct tl_loop *l,
                              const struct tl_event *aw) {
-  int dep = 1;
+  int dep = 1, bounded = 0;
   unsigned char *result = calloc(fn->nslots + 1, 1), *status = calloc(fn->nslots + 1, 1);
   if (!result || !status) goto done;
   if (aw->dst) result[aw->dst] = 1;
@@ -164,13 +167,16 @@ static int iterations_depend(const struct tl_func *fn, const struct tl_loop *l,
           tl_slotset_covers_any(fn, result, b->events[e].uses, b->events[e].nuses))
         goto done;                                    /* feeds a later start */
     if (b->term != TL_TERM_BRANCH && b->term != TL_TERM_SWITCH) continue;
-    if (!tl_slotset_covers_any(fn, result, b->cond.uses, b->cond.nuses)) continue;
     int exits = 0;
     for (uint32_t k = 0; k < b->nsuccs; k++) exits |= !tl_loop_contains(l, b->succs[k]);
+    if (!tl_slotset_covers_any(fn, result, b->cond.uses, b->cond.nuses)) {
+      bounded |= exits;                               /* a counter, a list's end */
+      continue;
+    }
     if (exits ? !exit_fails_fast(fn, l, b, status) : guards_start(fn, l, b))
       goto done;                                      /* decides the exit or a start */
   }
-  dep = 0;
+  dep = !bounded;
 done:
   free(result);
   free(status);

@@ -131,7 +131,8 @@ Test(rules_loop, fail_fast_exit_on_a_copied_status_is_still_reported) {
 Test(rules_loop, accumulated_results_are_still_reported) {
   struct loop L = for_loop("total_bill");
   tl_slot_id sum = rt_slot("sum", 0), out = rt_slot("out", TL_SLOT_ARRAY);
-  tl_slot_id elem = rt_child(TL_SLOT_ELEM, out, NULL), deref = rt_child(TL_SLOT_DEREF, L.r, NULL);
+  tl_slot_id elem = rt_child(TL_SLOT_ELEM, out, NULL);
+  tl_slot_id deref = rt_child(TL_SLOT_DEREF, L.r, NULL);
   start_await(L);
   rt_event(L.body, (struct tl_event){.kind = TL_EV_ASSIGN, .dst = sum, .loc = RT_LINE(6),
                                      RT_USES(sum, deref)});
@@ -372,5 +373,24 @@ Test(rules_loop, loop_rate_limited_by_a_timer_is_not_reported) {
   start_in(L.body, "tk_sleep", s, L.lp, 6);
   await_in(L.body, "tk_await", s, 0, 0, 7);
   rt_goto(L.body, L.latch);
+  cr_assert_eq(rt_run(RULE), 0);
+}
+
+/* for (;;) { if (tk_await(accept(), &c) < 0) return -1; serve(c); } — no "all" to start */
+Test(rules_loop, endless_loop_ended_only_by_failure_is_not_reported) {
+  rt_func("accept_loop");
+  uint32_t body = rt_block(), serve = rt_block(), out = rt_block();
+  tl_slot_id lp = rt_slot_kind("loop", TL_SLOT_PARAM, TL_SLOT_POINTER);
+  tl_slot_id t = rt_slot_kind("tk_async()", TL_SLOT_TEMP, TL_SLOT_TICKET);
+  tl_slot_id c = rt_slot("conn", TL_SLOT_POINTER);
+  tl_slot_id rc = rt_slot_kind("tk_await()", TL_SLOT_TEMP, 0);
+  rt_goto(0, body);
+  start_in(body, "tk_async", t, lp, 4);
+  await_in(body, "tk_await", t, c, rc, 4);
+  rt_branch_cmp(body, 4, TL_CMP_LT, rc, 0, "0", out, serve);
+  rt_return(out, 5);
+  rt_event(serve, (struct tl_event){.kind = TL_EV_CALL, .callee = "serve", .loc = RT_LINE(6),
+                                    RT_USES(c)});
+  rt_goto(serve, body);
   cr_assert_eq(rt_run(RULE), 0);
 }
