@@ -11,14 +11,19 @@ struct tl_front_opts {
   int nargs;
   const char *unsaved_name;  /* optional in-memory file (tests, editors): its path ... */
   const char *unsaved_text;  /* ... and contents; NULL to read from disk */
-  int keep_going;            /* lower even when the TU has compile errors (default 1) */
+  int keep_going;            /* lower even when the TU has compile errors; 0 = a TU with
+                                errors is not lowered (the call still returns 0) */
 };
 
 /* Parse `file` with libclang and lower every function *defined in the main file* into
  * `out` (initialised with tl_unit_init by the callee; the caller tl_unit_close()s it, also
  * on failure). Compiler errors of the TU go to `diags` as rule "clang-diagnostic" errors
  * (first few only). Returns 0, TL_EPARSE when libclang cannot parse at all, TL_ENOMEM.
- * Every libclang object is disposed before returning. */
+ * Every libclang object is disposed before returning. `file` may be NULL when
+ * opts->unsaved_name is set; `opts` may be NULL (no arguments, keep going). Without a `-x`
+ * among the arguments the file is parsed as C. Every function is finished
+ * (tl_func_finish) and, in debug builds, verified (TL_EINVAL on an IR bug).
+ * What is lowered and how: docs/frontends.md. */
 int tl_front_clang_parse(const char *file, const struct tl_front_opts *opts,
                          const tl_models *models, struct tl_unit *out,
                          struct tl_diags *diags);

@@ -508,9 +508,21 @@ static void jump_to(struct fe *fe, uint32_t b) {
   fe->cur = NO_BLOCK;
 }
 
-static void emit(struct fe *fe, const struct tl_event *ev) {
+/* Drop repeated slots from a uses list in place (lists are short); the new length. */
+static uint32_t dedupe(tl_slot_id *uses, uint32_t n) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t j = 0;
+    while (j < k && uses[j] != uses[i]) j++;
+    if (j == k) uses[k++] = uses[i];
+  }
+  return k;
+}
+
+static void emit(struct fe *fe, struct tl_event *ev) {
   uint32_t b = cur_block(fe);
   if (fe->err) return;
+  if (ev->nuses > 1) ev->nuses = dedupe(ev->uses, ev->nuses);
   struct tl_block *blk = &fe->f->blocks[b];
   if (blk->loc.line == 0) blk->loc = ev->loc;
   set_err(fe, tl_func_add_event(fe->u, fe->f, b, ev));
@@ -642,6 +654,17 @@ static enum op binop(struct fe *fe, CXCursor lhs, CXCursor rhs) {
       /* Between two macro arguments the comma separates arguments. */
       if (op == OP_COMMA && !(plain_loc(lel) && plain_loc(rsl))) op = OP_UNKNOWN;
       if (op != OP_UNKNOWN) return op;
+    }
+  }
+  /* The left operand ends inside a macro (`assert(tk_state(t) == X)`): the token just
+   * before the right operand, when it lies after the left operand's start. A right operand
+   * spelled in a macro body maps to the macro's name, before the left operand: refused. */
+  uint32_t ls = start_off(fe, lhs);
+  if (ls != NO_OFF && rs != NO_OFF && ls < rs) {
+    uint32_t i = tok_lower(fe, rs);
+    if (i > 0 && fe->tk[i - 1].off >= ls && fe->tk[i - 1].end <= rs) {
+      enum op op = op_from_text(fe->tk[i - 1].punct, 0);
+      if (op != OP_UNKNOWN && op != OP_COMMA) return op;
     }
   }
   if (type_info(fe, clang_getCursorType(lhs)) & TI_VOID) return OP_COMMA;
@@ -1532,7 +1555,7 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
     return;
   }
   cond.uses = fe->uses.data + mark;
-  cond.nuses = fe->uses.size - mark;
+  cond.nuses = dedupe(cond.uses, fe->uses.size - mark);
   cond.key = cond_key(fe, c, cond.uses, cond.nuses);
   cond.loc = loc_of(c);
   uint32_t b = cur_block(fe);
@@ -1806,11 +1829,16 @@ static void lower_stmt(struct fe *fe, CXCursor c) {
     jump_to(fe, label_block(fe, name));
     return;
   }
-  case CXCursor_IndirectGotoStmt: {
+  case CXCursor_IndirectGotoStmt: {             /* a SWITCH over every label, at the end */
     struct val v;
+    uint32_t mark = fe->uses.size;
     CXCursor e = only_kid(fe, c);
     if (!clang_Cursor_isNull(e)) lower_expr(fe, e, want_value(), &v);
+    struct tl_cond tc = {.loc = loc_of(c), .uses = fe->uses.data + mark,
+                         .nuses = fe->uses.size - mark};
     uint32_t b = cur_block(fe);
+    set_err(fe, tl_func_set_term(fe->u, fe->f, b, TL_TERM_SWITCH, &tc));
+    fe->uses.size = mark;
     if (tl_array_push(&fe->indirect, b) < 0) set_err(fe, TL_ENOMEM);
     fe->cur = NO_BLOCK;
     return;
@@ -1932,8 +1960,7 @@ static void lower_function(struct fe *fe, CXCursor fn, uint32_t prev_end) {
   /* Blocks left without a successor (a goto to an undefined label in broken code). */
   for (uint32_t b = 0; b < fe->f->nblocks && !fe->err; b++) {
     const struct tl_block *blk = &fe->f->blocks[b];
-    if (b != fe->f->exit && blk->term == TL_TERM_GOTO && blk->nsuccs == 0
-        && fe->indirect.size == 0)
+    if (b != fe->f->exit && blk->term == TL_TERM_GOTO && blk->nsuccs == 0)
       edge(fe, b, fe->f->exit);
   }
   if (fe->err) return;

@@ -624,6 +624,30 @@ Test(front_clang, correlated_conditions_share_a_key) {
                TL_F_NULL | TL_F_CONST);
 }
 
+Test(front_clang, comparison_inside_a_macro_argument) {
+  cr_assert_eq(parse("#include <assert.h>\n"
+                     "void f(tk_promise *t) { assert(tk_state(t) == TK_FULFILLED); tk_detach(t); }"),
+               0);
+  const struct tl_func *f = func("f");
+  uint32_t b;
+  const struct tl_event *p = event(f, TL_EV_POLL, NULL, 0, &b);
+  cr_assert_eq(f->blocks[b].cond.cmp, TL_CMP_EQ);
+  cr_assert_eq(f->blocks[b].cond.slot, p->dst);
+  cr_assert_str_eq(f->blocks[b].cond.constant, "TK_FULFILLED");
+  cr_assert(event(f, TL_EV_CALL, "__assert_fail", 0, NULL)->flags & TL_F_NORETURN);
+}
+
+Test(front_clang, computed_goto_reaches_every_label) {
+  cr_assert_eq(parse("int g(int);\n"
+                     "int f(void) { static void *tbl[] = {&&a, &&b}; goto *tbl[g(0)];\n"
+                     "a: return 1;\n"
+                     "b: return 2; }"), 0);
+  const struct tl_func *f = func("f");
+  cr_assert_eq(nterm(f, TL_TERM_SWITCH), 1);
+  cr_assert_eq(count(f, TL_EV_RETURN), 2);
+  cr_assert_eq(f->blocks[f->exit].npreds, 2);
+}
+
 /* ---- function flags ------------------------------------------------------------------- */
 
 Test(front_clang, function_flags) {
