@@ -797,9 +797,72 @@ static tl_slot_id lvalue(struct fe *fe, CXCursor c, CXType *type_out) {
   }
 }
 
+static void lower_into(struct fe *fe, CXCursor rhs, tl_slot_id dst, CXCursor at);
+
+struct fields { struct fe *fe; TL_ARRAY(const char *) names; };
+
+static enum CXVisitorResult push_field(CXCursor c, CXClientData data) {
+  struct fields *fs = data;
+  if (tl_array_push(&fs->names, take(fs->fe, clang_getCursorSpelling(c))) < 0) {
+    set_err(fs->fe, TL_ENOMEM);
+    return CXVisit_Break;
+  }
+  return CXVisit_Continue;
+}
+
+/* `T x = { a, .f = b, [2] = c }`: each initialiser writes its own field (or the array's
+ * summarised element), so a ticket started inside an initialiser lands in its field. */
+static void lower_init_list(struct fe *fe, CXCursor list, tl_slot_id dst) {
+  CXType t = clang_getCanonicalType(clang_getCursorType(list));
+  int is_record = t.kind == CXType_Record, is_array = (type_info(fe, t) & TI_ARRAY) != 0;
+  struct fields fs = {.fe = fe};
+  if (is_record) clang_Type_visitFields(t, push_field, &fs);
+  uint32_t base, n = kids_push(fe, list, &base);
+  uint32_t pos = 0;
+  for (uint32_t i = 0; i < n && !fe->err; i++) {
+    CXCursor e = kid(fe, base, i), value = e;
+    const char *field = NULL;
+    if (clang_getCursorKind(e) == CXCursor_UnexposedExpr) {     /* a designated initialiser */
+      uint32_t b2, n2 = kids_push(fe, e, &b2);
+      if (n2 >= 2) {
+        CXCursor d = kid(fe, b2, 0);
+        value = kid(fe, b2, n2 - 1);
+        if (clang_getCursorKind(d) == CXCursor_MemberRef) {
+          field = take(fe, clang_getCursorSpelling(d));
+          for (uint32_t k = 0; k < fs.names.size; k++)
+            if (strcmp(fs.names.data[k], field) == 0) pos = k;
+        }
+      }
+      kids_pop(fe, b2);
+    }
+    if (!field && is_record && pos < fs.names.size) field = fs.names.data[pos];
+    pos++;
+    tl_slot_id target = TL_SLOT_NONE;
+    uint32_t fl = slot_flags_of_type(fe, clang_getCursorType(value));
+    if (is_record && field) target = child_slot(fe, TL_SLOT_FIELD, dst, field, fl);
+    else if (is_array) target = child_slot(fe, TL_SLOT_ELEM, dst, NULL, fl);
+    if (!target) target = dst;
+    if (clang_getCursorKind(strip(fe, value)) == CXCursor_InitListExpr && target != dst)
+      lower_init_list(fe, strip(fe, value), target);
+    else lower_into(fe, value, target, value);
+  }
+  kids_pop(fe, base);
+  tl_array_free(&fs.names);
+}
+
 /* Write the value of rhs into dst (an initialisation or `dst = rhs`): the call or `?:` arm
  * writes it itself, anything else becomes ASSIGN. Uses are popped afterwards. */
 static void lower_into(struct fe *fe, CXCursor rhs, tl_slot_id dst, CXCursor at) {
+  CXCursor list = strip(fe, rhs);
+  if (clang_getCursorKind(list) == CXCursor_CompoundLiteralExpr) list = last_kid(fe, list);
+  if (clang_getCursorKind(list) == CXCursor_InitListExpr) {
+    uint8_t ti = type_info(fe, clang_getCursorType(list));
+    if ((ti & TI_ARRAY) || clang_getCanonicalType(clang_getCursorType(list)).kind
+                               == CXType_Record) {
+      lower_init_list(fe, list, dst);
+      return;
+    }
+  }
   uint32_t mark = fe->uses.size;
   struct val v;
   struct want w = {.kind = W_INTO, .dst = dst};
@@ -1074,7 +1137,20 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     else if (v->addr && (slot(fe, v->addr)->flags & TL_SLOT_TICKET)) t = v->addr;
     else if (v->slot && (type_info(fe, v->type) & TI_ELEM_TICKET))
       t = elem_of(fe, v->slot, v->type, 0);
-    if (t) emit_simple(fe, TL_EV_ESCAPE, 0, t, loc_of(clang_Cursor_getArgument(c, i)));
+    if (t) {
+      emit_simple(fe, TL_EV_ESCAPE, 0, t, loc_of(clang_Cursor_getArgument(c, i)));
+      continue;
+    }
+    /* `&s` or `p` of an aggregate: the tickets already tracked inside it escape too. */
+    tl_slot_id agg = v->addr ? v->addr : v->slot;
+    if (!agg) continue;
+    for (tl_slot_id k = agg + 1; k < fe->f->nslots; k++) {
+      if (!(slot(fe, k)->flags & TL_SLOT_TICKET)) continue;
+      tl_slot_id up = slot(fe, k)->parent;
+      while (up && up != agg) up = slot(fe, up)->parent;
+      if (up == agg)
+        emit_simple(fe, TL_EV_ESCAPE, 0, k, loc_of(clang_Cursor_getArgument(c, i)));
+    }
   }
   ev.uses = fe->uses.data + mark;
   ev.nuses = fe->uses.size - mark;

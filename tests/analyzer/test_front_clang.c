@@ -336,6 +336,35 @@ Test(front_clang, field_and_array_slots) {
   cr_assert(has_use(as, slot_named(f, "j.n")));
 }
 
+Test(front_clang, initialiser_lists_write_fields) {
+  cr_assert_eq(parse(LOOP_DECL
+                     "struct table { tk_loop *l; tk_promise *p; int n; };\n"
+                     "void f(void) {\n"
+                     "  struct table t = { loop, tk_async(loop, work, NULL) };\n"
+                     "  struct table u = { .n = 2, .p = NULL };\n"
+                     "  tk_promise *ps[2] = { tk_async(loop, work, NULL), NULL };\n"
+                     "  tk_detach(t.p); (void)u; (void)ps;\n"
+                     "}"), 0);
+  const struct tl_func *f = func("f");
+  cr_assert_eq(event(f, TL_EV_START, NULL, 0, NULL)->ticket, slot_named(f, "t.p"));
+  cr_assert_eq(event(f, TL_EV_ASSIGN, NULL, 0, NULL)->dst, slot_named(f, "t.l"));
+  cr_assert_eq(event(f, TL_EV_ASSIGN, NULL, 1, NULL)->dst, slot_named(f, "u.n"));
+  cr_assert(event(f, TL_EV_ASSIGN, NULL, 2, NULL)->flags & TL_F_NULL);
+  cr_assert_eq(event(f, TL_EV_ASSIGN, NULL, 2, NULL)->dst, slot_named(f, "u.p"));
+  cr_assert_eq(event(f, TL_EV_START, NULL, 1, NULL)->ticket, slot_named(f, "ps[]"));
+  cr_assert_eq(event(f, TL_EV_DETACH, NULL, 0, NULL)->ticket, slot_named(f, "t.p"));
+}
+
+Test(front_clang, tickets_inside_an_aggregate_escape_with_it) {
+  cr_assert_eq(parse(LOOP_DECL
+                     "struct table { tk_promise *p; };\n"
+                     "void keep(struct table *);\n"
+                     "void f(void) { struct table t = { tk_async(loop, work, NULL) }; keep(&t); }"),
+               0);
+  const struct tl_func *f = func("f");
+  cr_assert_eq(event(f, TL_EV_ESCAPE, NULL, 0, NULL)->ticket, slot_named(f, "t.p"));
+}
+
 Test(front_clang, deref_slot_of_out_parameter) {
   cr_assert_eq(parse("void f(tk_promise *t, void **res) { tk_await(t, res); *res = 0; }"), 0);
   const struct tl_func *f = func("f");
