@@ -23,6 +23,7 @@ const char tl_cli_usage[] =
   "  --color=auto|always|never colour text output (default: auto, on a terminal)\n"
   "  --model <file>            load a model file besides the default ones (repeatable)\n"
   "  --exit-zero               exit 0 even when there are findings\n"
+  "  --stats                   print where the time went (parse, lower, rules) on stderr\n"
   "  --list-rules              print every rule: id, severity, summary\n"
   "  --dump-ir                 print the IR of every function; run no rule\n"
   "  --version                 print the version\n"
@@ -35,7 +36,7 @@ const char tl_cli_usage[] =
   "exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error\n";
 
 enum opt_id {
-  OPT_HELP, OPT_VERSION, OPT_LIST_RULES, OPT_DUMP_IR, OPT_EXIT_ZERO,
+  OPT_HELP, OPT_VERSION, OPT_LIST_RULES, OPT_DUMP_IR, OPT_EXIT_ZERO, OPT_STATS,
   OPT_BUILD_DIR, OPT_FORMAT, OPT_COLOR, OPT_MODEL, OPT_EXTRA_ARG, OPT_EXTRA_ARG_BEFORE
 };
 
@@ -54,6 +55,7 @@ static const struct opt opts[] = {
   {"list-rules",       OPT_LIST_RULES,       ARG_NONE},
   {"dump-ir",          OPT_DUMP_IR,          ARG_NONE},
   {"exit-zero",        OPT_EXIT_ZERO,        ARG_NONE},
+  {"stats",            OPT_STATS,            ARG_NONE},
   {"p",                OPT_BUILD_DIR,        ARG_REQUIRED},
   {"format",           OPT_FORMAT,           ARG_REQUIRED},
   {"color",            OPT_COLOR,            ARG_OPTIONAL_JOINED},
@@ -124,6 +126,7 @@ int tl_cli_parse(struct tl_cli *self, int argc, const char *const *argv, char *e
     case OPT_LIST_RULES: want_list = 1; break;
     case OPT_DUMP_IR:    want_dump = 1; break;
     case OPT_EXIT_ZERO:  cli.exit_zero = 1; break;
+    case OPT_STATS:      cli.stats = 1; break;
     case OPT_BUILD_DIR:
       if (!value[0]) USAGE("option '-p' needs a build directory");
       cli.build_dir = value;

@@ -29,6 +29,7 @@ struct tl_cli {
   enum tl_format format;
   enum tl_color color;
   int exit_zero;                 /* --exit-zero: findings do not make the exit code 1 */
+  int stats;                     /* --stats: time spent in parse, lower, rules on stderr */
   const char *build_dir;         /* -p <build-dir>, or NULL */
   TL_ARRAY(const char *) files;  /* the files, in order */
   TL_ARRAY(const char *) models; /* --model FILE, in order */

@@ -2,15 +2,24 @@
 #ifndef TL_FRONT_H
 #define TL_FRONT_H
 
+#include <stdint.h>
+
 #include "diag.h"
 #include "ir.h"
 #include "model.h"
+
+/* Where a front-end's time went, in nanoseconds (for --stats and bench/). */
+struct tl_front_stats {
+  uint64_t parse_ns;   /* the parser proper (libclang: clang_parseTranslationUnit2) */
+  uint64_t lower_ns;   /* walking the tree and building the IR */
+};
 
 struct tl_front_opts {
   const char *const *args;   /* compiler arguments for libclang, already allowlisted */
   int nargs;
   const char *unsaved_name;  /* optional in-memory file (tests, editors): its path ... */
   const char *unsaved_text;  /* ... and contents; NULL to read from disk */
+  struct tl_front_stats *stats; /* optional: time spent is *added* here */
   int keep_going;            /* lower even when the TU has compile errors; 0 = a TU with
                                 errors is not lowered (the call still returns 0) */
 };

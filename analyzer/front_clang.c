@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "array.h"
 #include "tl_errno.h"
@@ -2111,6 +2112,12 @@ static void fe_close(struct fe *fe) {
   free(fe->names);
 }
 
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 int tl_front_clang_parse(const char *file, const struct tl_front_opts *opts,
                          const tl_models *models, struct tl_unit *out,
                          struct tl_diags *diags) {
@@ -2138,9 +2145,12 @@ int tl_front_clang_parse(const char *file, const struct tl_front_opts *opts,
     unsaved.Length = (unsigned long)strlen(opts->unsaved_text);
     nunsaved = 1;
   }
+  uint64_t t0 = now_ns();
   enum CXErrorCode ec = clang_parseTranslationUnit2(
     index, file, argv, argc, nunsaved ? &unsaved : NULL, nunsaved,
     CXTranslationUnit_KeepGoing, &fe.tu);
+  uint64_t t1 = now_ns();
+  if (opts->stats) opts->stats->parse_ns += t1 - t0;
   if (ec != CXError_Success || !fe.tu) { rc = TL_EPARSE; goto done; }
   fe.main = clang_getFile(fe.tu, file);
   if (!fe.main) { rc = TL_EPARSE; goto done; }
@@ -2189,6 +2199,7 @@ int tl_front_clang_parse(const char *file, const struct tl_front_opts *opts,
       if (strcmp(out->funcs[k].name, fe.fnrefs.data[i].name) == 0)
         out->funcs[k].flags |= fe.fnrefs.data[i].flag;
   rc = fe.err;
+  if (opts->stats) opts->stats->lower_ns += now_ns() - t1;
 
 done:
   fe_close(&fe);

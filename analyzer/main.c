@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <clang-c/Index.h>
@@ -124,6 +125,12 @@ static int files_collect(const struct tl_cli *cli, const struct tl_compdb *db,
   return 0;
 }
 
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 struct driver {
   const struct tl_cli *cli;
   const struct tl_compdb *db;     /* NULL without -p */
@@ -132,6 +139,8 @@ struct driver {
   size_t nrules;
   struct tl_output *out;          /* findings (stdout) */
   struct tl_output *err_out;      /* compiler diagnostics with --dump-ir (stderr) */
+  struct tl_front_stats fstats;   /* --stats */
+  uint64_t rules_ns;
   int errors;                     /* files that could not be read or parsed */
   size_t findings;                /* warnings and errors printed */
 };
@@ -168,6 +177,7 @@ static void lint_file(struct driver *d, const char *file) {
     .args = (const char *const *)flags.data,
     .nargs = (int)flags.size,
     .keep_going = 1,
+    .stats = &d->fstats,
   };
   rc = tl_front_clang_parse(parse_as, &opts, d->models, &unit, &diags);
   if (rc < 0) {
@@ -192,7 +202,9 @@ static void lint_file(struct driver *d, const char *file) {
     .models = d->models,
     .diags = &diags,
   };
+  uint64_t t0 = now_ns();
   rc = tl_rules_run(&run, &unit);
+  d->rules_ns += now_ns() - t0;
   if (rc < 0 && rc != TL_ELIMIT) goto internal;
 
   tl_diags_sort(&diags);
@@ -299,6 +311,9 @@ int main(int argc, char **argv) {
     d.errors++;
   }
 
+  if (cli.stats)
+    fprintf(stderr, "ticketlint: stats: files=%u parse-ms=%.1f lower-ms=%.1f rules-ms=%.1f\n",
+            files.size, d.fstats.parse_ns / 1e6, d.fstats.lower_ns / 1e6, d.rules_ns / 1e6);
   if (d.errors) status = EXIT_ERROR;
   else if (d.findings && !cli.exit_zero) status = EXIT_FINDINGS;
   else status = EXIT_CLEAN;
