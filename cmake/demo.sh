@@ -5,8 +5,8 @@
 #   runtime   run examples/coffee_shop (must be clean) and examples/coffee_shop_bugs in
 #             checked mode (TK_CHECK=1, TK_CLOCK=virtual): the runtime reports each mistake
 #             as the program makes it.
-#   lint      (to come) run ticketlint on examples/coffee_shop_bugs.c: the same mistakes,
-#             found without running the program.
+#   lint      run ticketlint on examples/coffee_shop.c (must be clean) and
+#             examples/coffee_shop_bugs.c: the same mistakes, found without running anything.
 #
 # Exit status: 0 when the demo ran as intended, i.e. the bugs were reported (the reports
 # are the point, not a failure) and the correct shop was not; 1 otherwise; 2 on usage.
@@ -79,5 +79,47 @@ section_runtime() {
     rm -rf "$tmp"
 }
 
+# The rules ticketlint must find in coffee_shop_bugs.c (the rest of the article's rules
+# arrive with their analyzer rules; --list-rules says which exist).
+lint_rules="unawaited-ticket serial-await-in-loop ticket-as-value double-await"
+
+section_lint() {
+    tl="$build/analyzer/ticketlint"
+    if [ ! -x "$tl" ]; then
+        echo "demo: $tl is missing; build first (make build)" >&2
+        status=1
+        return
+    fi
+    tmp=$(mktemp -d)
+    header "ticketlint examples/coffee_shop.c"
+    (cd "$root" && "$tl" examples/coffee_shop.c -- -Iinclude) >"$tmp/shop.out" 2>&1 || {
+        cat "$tmp/shop.out"
+        echo "demo: ticketlint reported the correct shop" >&2
+        status=1
+    }
+    [ -s "$tmp/shop.out" ] || echo "-> no findings"
+
+    header "ticketlint examples/coffee_shop_bugs.c (nothing is run)"
+    rc=0
+    (cd "$root" && "$tl" --color=auto examples/coffee_shop_bugs.c -- -Iinclude) >"$tmp/bugs.out" 2>&1 || rc=$?
+    cat "$tmp/bugs.out"
+    if [ "$rc" -ne 1 ]; then
+        echo "demo: ticketlint exited $rc on the buggy shop, expected 1 (findings)" >&2
+        status=1
+    fi
+    missing=""
+    for rule in $lint_rules; do
+        grep -q "\[$rule\]" "$tmp/bugs.out" || missing="$missing $rule"
+    done
+    if [ -n "$missing" ]; then
+        echo "demo: ticketlint did not find:$missing" >&2
+        status=1
+    else
+        echo "-> found without running: $lint_rules"
+    fi
+    rm -rf "$tmp"
+}
+
 section_runtime
+section_lint
 exit $status
