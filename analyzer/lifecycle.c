@@ -10,7 +10,7 @@
 #define HANDED_IN (TL_LC_COLLECTED | TL_LC_DETACHED)
 
 struct tl_lc tl_lc_of(struct tl_rctx *cx, void *facts) {
-  struct tl_lc lc = { tl_rctx_func(cx), cx, facts };
+  struct tl_lc lc = { tl_rctx_func(cx), cx, facts, tl_rctx_unit(cx) };
   return lc;
 }
 
@@ -109,6 +109,22 @@ int tl_lc_slot_summary(const struct tl_func *fn, tl_slot_id s) {
     if (sl->parent >= s) return 0;
     s = sl->parent;
   }
+  return 0;
+}
+
+int tl_lc_slot_in_summary(const struct tl_func *fn, tl_slot_id s) {
+  if (s == TL_SLOT_NONE || s >= fn->nslots) return 0;
+  tl_slot_id p = fn->slots[s].parent;
+  return p != TL_SLOT_NONE && p < s && tl_lc_slot_summary(fn, p);
+}
+
+int tl_lc_slot_ever_started(const struct tl_func *fn, tl_slot_id s) {
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+      const struct tl_event *ev = &fn->blocks[b].events[i];
+      if (ev->kind == TL_EV_START && ev->ticket && tl_lc_slot_within(fn, ev->ticket, s))
+        return 1;
+    }
   return 0;
 }
 
@@ -262,6 +278,32 @@ static void apply_assign(const struct tl_lc *lc, const struct tl_event *ev) {
       hand_in(lc, ev->uses[i], TL_LC_ESCAPED, NULL);
 }
 
+static int issues(const struct tl_func *fn, tl_slot_id t) {
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t i = 0; i < fn->blocks[b].nevents; i++)
+      if (fn->blocks[b].events[i].kind == TL_EV_START && fn->blocks[b].events[i].ticket == t)
+        return 1;
+  return 0;
+}
+
+int tl_lc_returns_fresh_ticket(const struct tl_unit *unit, const char *callee) {
+  if (!unit || !callee) return 0;
+  for (uint32_t f = 0; f < unit->nfuncs; f++) {
+    const struct tl_func *fn = &unit->funcs[f];
+    if (!fn->name || strcmp(fn->name, callee) != 0) continue;
+    int returns = 0;
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+      const struct tl_block *blk = &fn->blocks[b];
+      if (blk->term != TL_TERM_RETURN || blk->nevents == 0) continue;
+      tl_slot_id t = blk->events[blk->nevents - 1].ticket;
+      if (!t || !tl_lc_slot_owned(fn, t) || !issues(fn, t)) return 0;
+      returns = 1;
+    }
+    return returns;
+  }
+  return 0;
+}
+
 /* An unmodelled call: what lies inside its arguments may be started, awaited or kept by the
  * callee (`conn_start(&c)`, `conn_finish(c)`); its result is unknown. */
 static void apply_call(const struct tl_lc *lc, const struct tl_event *ev) {
@@ -288,7 +330,13 @@ static void apply_call(const struct tl_lc *lc, const struct tl_event *ev) {
       tl_lc_fact_set(f, st);
     }
   }
-  if (ev->dst != TL_SLOT_NONE) set_within(lc, ev->dst, TL_LC_UNKNOWN, NULL, TL_LC_WHY_NONE);
+  if (ev->dst == TL_SLOT_NONE || ev->dst >= fn->nslots) return;
+  set_within(lc, ev->dst, TL_LC_UNKNOWN, NULL, TL_LC_WHY_NONE);
+  if (is_ticket(fn, ev->dst) && tl_lc_returns_fresh_ticket(lc->unit, ev->callee)) {
+    struct tl_lc_fact *f = tl_lc_fact(lc, ev->dst);
+    tl_lc_fact_set(f, TL_LC_PENDING);
+    f->origin = ev;
+  }
 }
 
 static void apply_return(const struct tl_lc *lc, const struct tl_event *ev) {
@@ -367,6 +415,45 @@ void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t 
   } else {
     tl_lc_fact_set(f, f->states & ~(uint32_t)TL_LC_NOT_ISSUED);   /* 0: infeasible */
   }
+}
+
+static int dominates(const struct tl_func *fn, uint32_t a, uint32_t b) {
+  if (!fn->idom) return 0;
+  for (uint32_t steps = 0; steps <= fn->nblocks; steps++) {
+    if (b == a) return 1;
+    if (b >= fn->nblocks || fn->idom[b] == UINT32_MAX || fn->idom[b] == b) return 0;
+    b = fn->idom[b];
+  }
+  return 0;
+}
+
+static int hands_in(const struct tl_func *fn, const struct tl_event *ev, tl_slot_id s) {
+  switch (ev->kind) {
+  case TL_EV_AWAIT: case TL_EV_AWAIT_ALL: case TL_EV_CONSUME: case TL_EV_DETACH:
+  case TL_EV_ESCAPE:
+    return ev->ticket != TL_SLOT_NONE && tl_lc_slot_within(fn, s, ev->ticket);
+  default:
+    return 0;
+  }
+}
+
+int tl_lc_loop_exit_hands_in(const struct tl_func *fn, uint32_t from, uint32_t to,
+                             tl_slot_id s) {
+  for (uint32_t i = 0; i < fn->nloops; i++) {
+    const struct tl_loop *l = &fn->loops[i];
+    if (!tl_loop_contains(l, from) || tl_loop_contains(l, to)) continue;
+    int found = 0;
+    for (uint32_t k = 0; k < l->nblocks; k++) {
+      const struct tl_block *b = &fn->blocks[l->blocks[k]];
+      for (uint32_t e = 0; e < b->nevents; e++) {
+        const struct tl_event *ev = &b->events[e];
+        if (ev->kind == TL_EV_START && ev->ticket == s) return 0;
+        if (hands_in(fn, ev, s) && dominates(fn, from, b->id)) found = 1;
+      }
+    }
+    if (found) return 1;
+  }
+  return 0;
 }
 
 int tl_lc_alias_pending(const struct tl_lc *lc, const struct tl_lc_fact *f, tl_slot_id except) {

@@ -27,6 +27,10 @@
  * (double-await, ticket-reuse, await-without-start) ask tl_lc_slot_summary() and stay
  * quiet on element slots except for whole-array operations.
  *
+ * Calls: a call to a function of the same file that returns a ticket it issued itself
+ * (`return tk_async(...)`) issues a ticket, with the call as its origin; any other call's
+ * result is UNKNOWN.
+ *
  * Aliases: `t2 = t` copies t's fact into t2. A ticket is identified by its origin (the START
  * that issued it): handing in one slot hands in every other slot PENDING with the same
  * origin, so `t2 = t; tk_await(t2, 0);` leaves neither pending, and a second await through
@@ -71,6 +75,7 @@ struct tl_lc {
   const struct tl_func *fn;
   struct tl_rctx *cx;
   void *facts;
+  const struct tl_unit *unit;   /* for calls to functions of the same file; may be NULL */
 };
 
 struct tl_lc tl_lc_of(struct tl_rctx *cx, void *facts);
@@ -92,6 +97,11 @@ const char *tl_lc_states_name(uint32_t states, char *buf, size_t len);
 int tl_lc_slot_owned(const struct tl_func *fn, tl_slot_id s);
 /* 1 when the slot is, or lies inside, a summarised array element (`reqs[]`, `reqs[].r`). */
 int tl_lc_slot_summary(const struct tl_func *fn, tl_slot_id s);
+/* 1 when s lies strictly inside a summarised element (`rows[][]`, `reqs[].r`): an await of
+ * it names one row or one field of an unknown element. */
+int tl_lc_slot_in_summary(const struct tl_func *fn, tl_slot_id s);
+/* 1 when some START of the function issues into s or into a slot inside it. */
+int tl_lc_slot_ever_started(const struct tl_func *fn, tl_slot_id s);
 /* 1 when s is `anc` or lies inside it (follows parents). */
 int tl_lc_slot_within(const struct tl_func *fn, tl_slot_id s, tl_slot_id anc);
 
@@ -106,6 +116,16 @@ void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev);
  * ticket (`if (!t)`, `if (t == NULL)`, `if (t)`) makes it NOT_ISSUED where it is null and
  * drops NOT_ISSUED where it is not. */
 void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ);
+/* 1 when `callee` is a function of the unit whose every return hands out a ticket it
+ * issued itself (`return tk_async(...)`): a call to it issues a ticket too. */
+int tl_lc_returns_fresh_ticket(const struct tl_unit *unit, const char *callee);
+/* 1 when the edge from block `from` to block `to` leaves a loop whose body hands slot s in
+ * (await, consume, detach, escape) at a point `from` dominates, and never starts into s:
+ * taking this exit, the loop most likely ran and handed the ticket in. The analysis counts
+ * no iterations, so without this every "issue, then await in a retry loop" would leak on
+ * the zero-iteration path. Needs the dominators (tl_func_finish). */
+int tl_lc_loop_exit_hands_in(const struct tl_func *fn, uint32_t from, uint32_t to,
+                             tl_slot_id s);
 /* 1 when some slot other than `except` is PENDING with the same origin as f (an alias
  * still holds the ticket). */
 int tl_lc_alias_pending(const struct tl_lc *lc, const struct tl_lc_fact *f, tl_slot_id except);

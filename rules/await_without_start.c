@@ -37,7 +37,8 @@
  * ## Known limitations
  * The analysis does not count loop iterations: a ticket started only inside a loop and
  * awaited after it is reported, since the loop may run zero times. Array elements are one
- * summarised slot and are reported only when no element was ever started on any path.
+ * summarised slot and are reported only when no element is started anywhere in the
+ * function.
  * Detaching a never-issued ticket is harmless (`tk_detach(NULL)` does nothing) and is not
  * reported.
  */
@@ -65,11 +66,12 @@ static void note_unissued(struct tl_rctx *cx, struct tl_diag *d, const struct tl
   }
 }
 
-/* Slot s holds no ticket: on some path (scalars), on every path (array summaries). */
+/* Slot s holds no ticket on some path; an array summary only when no element is started
+ * anywhere in the function (a loop that fills it may, for all we know, run zero times). */
 static int unissued(const struct tl_lc *lc, tl_slot_id s) {
   const struct tl_lc_fact *f = tl_lc_fact(lc, s);
   if (!tl_lc_slot_summary(lc->fn, s)) return (f->states & TL_LC_NOT_ISSUED) != 0;
-  return f->states == TL_LC_NOT_ISSUED;
+  return f->states == TL_LC_NOT_ISSUED && !tl_lc_slot_ever_started(lc->fn, s);
 }
 
 /* ---- handlers ---------------------------------------------------------------------- */

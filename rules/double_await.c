@@ -34,9 +34,10 @@
  *
  * ## Known limitations
  * Array elements are one summarised slot, so awaiting `reqs[i]` twice in a loop cannot be
- * told from awaiting each element once: on elements only a whole-array await
- * (`tk_await_all`) followed by another await of the same array is reported, and only when
- * nothing was started into the array in between on any path. Reading a collected ticket
+ * told from awaiting each element once: on elements only a whole-array await after the
+ * elements were collected, or an element awaited after a whole-array await, is reported,
+ * and only when nothing was started into the array in between on any path. Rows of a
+ * two-dimensional array (`tk_await_all(rows[i], ...)`) are never reported. Reading a collected ticket
  * (`tk_value`, `tk_state`) is not reported here.
  */
 #include "lifecycle.h"
@@ -66,15 +67,18 @@ static void note_first(struct tl_rctx *cx, struct tl_diag *d, const struct tl_ev
   }
 }
 
-/* Does slot s hold a ticket that is (summaries: must be) already handed in? */
-static int collected(const struct tl_lc *lc, tl_slot_id s) {
+/* Does slot s hold a ticket that is (summaries: must be) already handed in, as seen by
+ * the hand-in ev? */
+static int collected(const struct tl_lc *lc, tl_slot_id s, const struct tl_event *ev) {
   const struct tl_lc_fact *f = tl_lc_fact(lc, s);
   if (!(f->states & HANDED_IN)) return 0;
   if (!tl_lc_slot_summary(lc->fn, s)) return 1;
-  /* An element slot is "the element touched last": only a whole array collected on every
-   * path says anything about the element this await names. */
-  return (f->states & ~(uint32_t)HANDED_IN) == 0 && f->collect &&
-         f->collect->kind == TL_EV_AWAIT_ALL;
+  if (tl_lc_slot_in_summary(lc->fn, s)) return 0;     /* `rows[1]` after `rows[0]` */
+  /* An element slot is "the element touched last", handed in on every path: a whole-array
+   * await after it is a second hand-in; a single element after a whole-array await too;
+   * a single element after a single element may be another element. */
+  if (f->states & ~(uint32_t)HANDED_IN) return 0;
+  return ev->kind == TL_EV_AWAIT_ALL || (f->collect && f->collect->kind == TL_EV_AWAIT_ALL);
 }
 
 /* ---- handlers ---------------------------------------------------------------------- */
@@ -84,7 +88,7 @@ static void on_hand_in(struct tl_rctx *cx, void *facts, const struct tl_event *e
   tl_slot_id t = ev->ticket;
   if (t != TL_SLOT_NONE && t < lc.fn->nslots && tl_rctx_reporting(cx)) {
     for (tl_slot_id s = t; s < lc.fn->nslots; s++) {
-      if (!tl_lc_slot_within(lc.fn, s, t) || !collected(&lc, s)) continue;
+      if (!tl_lc_slot_within(lc.fn, s, t) || !collected(&lc, s, ev)) continue;
       /* a whole-array await names the array's elements, a single await its ticket */
       if (ev->kind == TL_EV_AWAIT_ALL ? !tl_lc_slot_summary(lc.fn, s) : s != t) continue;
       const struct tl_lc_fact *f = tl_lc_fact(&lc, s);

@@ -39,7 +39,11 @@
  *
  * ## Known limitations
  * An array of tickets is one summarised slot: awaiting one element counts for all of them,
- * so an array filled and then only partly awaited is missed. Tickets reached through
+ * so an array filled and then only partly awaited is missed. The analysis does not count
+ * loop iterations: a ticket issued before a loop and handed in inside it is taken as
+ * handed in when the loop's condition ends it, even though the loop might run zero times. A call to a function of the same file that returns a ticket
+ * it issued (`return tk_async(...)`) counts as issuing one; other functions are not
+ * followed. Tickets reached through
  * pointers, parameters and globals belong to someone else and are never reported. Two
  * tickets from the same call that are lost on different paths give one finding, with the
  * note of the first path found.
@@ -74,17 +78,16 @@ static int sole_owner(const struct tl_lc *lc, tl_slot_id s) {
   return 1;
 }
 
-/* The function is left at `where`: every ticket still pending here is lost. An element
- * slot stands for the element touched last; when it was handed in on some path merged here
- * (the array was awaited in a loop that may, for all the analysis knows, run zero times),
- * the elements get the benefit of the doubt. */
+/* The function is left at `where`: every ticket still pending here is lost. The engine
+ * keeps the paths of different branch conditions apart, so a fact that is both pending and
+ * handed in comes from paths merged at a loop: handed in inside a loop that may, for all
+ * the analysis knows, run zero times. Such a ticket gets the benefit of the doubt. */
 static void check_exit(struct tl_rctx *cx, void *facts, struct tl_loc where, const char *how) {
   struct tl_lc lc = tl_lc_of(cx, facts);
   const uint32_t given = TL_LC_COLLECTED | TL_LC_DETACHED | TL_LC_ESCAPED;
   if (!tl_rctx_reporting(cx)) return;
   for (tl_slot_id s = 1; s < lc.fn->nslots; s++) {
-    if (!sole_owner(&lc, s)) continue;
-    if (tl_lc_slot_summary(lc.fn, s) && (tl_lc_fact(&lc, s)->states & given)) continue;
+    if (!sole_owner(&lc, s) || (tl_lc_fact(&lc, s)->states & given)) continue;
     struct tl_diag *d = report_lost(cx, lc.fn, s, tl_lc_fact(&lc, s)->origin);
     tl_note(cx, d, where, "%s without awaiting it", how);
   }
@@ -109,14 +112,24 @@ static void check_overwrite(struct tl_rctx *cx, void *facts, const struct tl_eve
 
 /* ---- handlers ---------------------------------------------------------------------- */
 
+static int discarded(const struct tl_event *ev) {
+  return (ev->flags & TL_F_DISCARDED) && !(ev->flags & TL_F_VOID_CAST);
+}
+
 static void on_start(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
-  if ((ev->flags & TL_F_DISCARDED) && !(ev->flags & TL_F_VOID_CAST))
+  if (discarded(ev))
     tl_report(cx, ev->loc, "ticket from '%s' is discarded and never awaited",
               tl_lc_callee(ev));
   tl_lc_event(cx, facts, ev);      /* a start over a pending ticket: ticket-reuse's finding */
 }
 
+/* ASSIGN and CALL; a call to a function of this file that returns a fresh ticket
+ * (`return tk_async(...)`) is a start. */
 static void on_write(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  if (ev->kind == TL_EV_CALL && discarded(ev) && tl_rctx_reporting(cx) &&
+      tl_lc_returns_fresh_ticket(tl_rctx_unit(cx), ev->callee))
+    tl_report(cx, ev->loc, "ticket from '%s' is discarded and never awaited",
+              tl_lc_callee(ev));
   if (!(ev->flags & TL_F_NORETURN)) check_overwrite(cx, facts, ev);
   tl_lc_event(cx, facts, ev);
 }
@@ -129,7 +142,14 @@ static void on_return(struct tl_rctx *cx, void *facts, const struct tl_event *ev
 static void on_edge(struct tl_rctx *cx, void *facts, const struct tl_block *from,
                     uint32_t succ) {
   const struct tl_func *fn = tl_rctx_func(cx);
+  struct tl_lc lc = tl_lc_of(cx, facts);
   tl_lc_edge(cx, facts, from, succ);
+  for (tl_slot_id s = 1; s < fn->nslots && fn->nloops; s++) {
+    struct tl_lc_fact *f = tl_lc_fact(&lc, s);
+    if ((f->states & TL_LC_PENDING) &&
+        tl_lc_loop_exit_hands_in(fn, from->id, from->succs[succ], s))
+      tl_lc_fact_set(f, (f->states & ~(uint32_t)TL_LC_PENDING) | TL_LC_COLLECTED);
+  }
   if (from->succs[succ] != fn->exit || from->term == TL_TERM_RETURN) return;
   struct tl_loc end = { fn->loc.end_line, fn->loc.end_col, fn->loc.end_line, fn->loc.end_col };
   check_exit(cx, facts, end, "the function ends here");

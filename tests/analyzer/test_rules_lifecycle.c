@@ -310,6 +310,41 @@ Test(rules_lifecycle, unawaited_quiet_after_a_noreturn_call) {
   cr_assert_eq(run(UNAWAITED), 0);
 }
 
+Test(rules_lifecycle, unawaited_quiet_when_awaited_in_a_retry_loop) {
+  rt_func("retry_until_served");
+  tl_slot_id t = ticket("order"), err = rt_slot("err", 0);
+  start(0, t, 2);
+  struct loop l = loop_open(0, 3);
+  rt_event(l.body, (struct tl_event){.kind = TL_EV_AWAIT, .ticket = t, .aux = err,
+                                     .callee = "tk_await", .loc = RT_LINE(4), RT_USES(t)});
+  uint32_t msg = rt_block(), next = rt_block();
+  rt_branch(l.body, 5, err, msg, next);
+  rt_goto(msg, next);
+  loop_close(&l, next, 3);
+  rt_return(l.after, 7);
+  cr_assert_eq(run(UNAWAITED), 0);
+  cr_assert_eq(run(DOUBLE), 1, "the retry awaits a collected ticket");
+}
+
+Test(rules_lifecycle, unawaited_when_a_helper_returning_a_fresh_ticket_is_discarded) {
+  rt_func("get_coffee");
+  tl_slot_id tmp = rt_slot_kind("tk_async()", TL_SLOT_TEMP, TL_SLOT_TICKET);
+  start(0, tmp, 2);
+  return_ticket(0, tmp, 2);
+  rt_func("customer");
+  rt_event(0, (struct tl_event){.kind = TL_EV_CALL, .flags = TL_F_DISCARDED,
+                                .callee = "get_coffee", .loc = RT_LINE(6)});
+  tl_slot_id t = ticket("t");
+  rt_event(0, (struct tl_event){.kind = TL_EV_CALL, .dst = t, .callee = "get_coffee",
+                                .loc = RT_LINE(7)});
+  rt_event(0, (struct tl_event){.kind = TL_EV_CALL, .flags = TL_F_DISCARDED | TL_F_VOID_CAST,
+                                .callee = "get_coffee", .loc = RT_LINE(8)});
+  rt_return(0, 9);
+  cr_assert_eq(run(UNAWAITED), 2);
+  expect_finding("unawaited-ticket", 6, "discarded and never awaited", 0);
+  expect_finding("unawaited-ticket", 7, "never awaited", 9);
+}
+
 /* ---- double-await ---------------------------------------------------------------------- */
 
 Test(rules_lifecycle, double_await_at_the_second_with_note_at_the_first) {
