@@ -1,50 +1,58 @@
-/* serial-await-in-loop — one customer at a time, though nobody needed to wait.
+/* serial-await-in-loop: one customer at a time, though nobody needed to wait.
  *
- * What it does
- *   Flags a ticket issued and awaited within one iteration of a loop whose iterations do not
- *   depend on each other: each operation is started only after the previous one finished.
+ * ## What it does
+ * Reports a ticket issued and awaited within one iteration of a loop whose iterations do
+ * not depend on each other: each operation starts only once the previous one finished.
  *
- *   Not flagged, because the next iteration needs this one's result: the result (the awaited
- *   value, the status, or anything computed from them in the loop) decides the loop's exit
- *   (pagination, search until found, retry until success), feeds a later start's arguments
- *   (chained ids) or decides whether a later start happens. An exit taken only on failure
- *   (`if (tk_await(t, &r) < 0) return -1;`) is fail-fast error handling and does not count;
- *   neither do results that only accumulate (`sum += r`, `out[i] = r`). A loop that only a
- *   failure ends (`for (;;)` serving connections) is not flagged: with no bound on the
- *   number of iterations there is no "all" to start first.
+ * Iterations depend on each other, and nothing is reported, when the awaited result (the
+ * value, the status, or anything computed from them in the loop) decides an exit of the
+ * loop (pagination, search until found, retry until success), feeds the arguments of a
+ * later start (chained ids), or decides whether a later start happens. An exit taken only
+ * on failure (`if (tk_await(t, &r) < 0) return -1;`, `if (rc != 0) break;`) is fail-fast
+ * error handling and does not count; neither do results that only accumulate (`sum += r`,
+ * `out[i] = r`). A loop that only a failure ends (`for (;;)` serving connections) has no
+ * "all" to start first and is not reported.
  *
- *   Nor is a loop paced on purpose. Awaiting a timer (model `timer`: tk_sleep) in a polling
- *   loop, one whose exit looks at the world (what a call or poll in the loop returned, or
- *   global or long-lived state), is the pause between looks; in a loop that starts other
- *   operations too, it spaces them out. Awaiting something else in a loop that also starts
- *   a timer or sleeps (a blocking call the models mark `timer`) is rate limiting. Other
- *   blocking calls are not pacing (they are blocking-in-async's business), and a loop that
- *   only counts timers is flagged: there the timers are the work.
+ * Nor is a loop paced on purpose. Awaiting a timer (model `timer`: `tk_sleep`) in a polling
+ * loop, one whose exit looks at the world (what a call or poll in the loop returned, or
+ * global or long-lived state), is the pause between looks; in a loop that starts other
+ * operations too, it spaces them out. Awaiting anything else in a loop that also starts a
+ * timer or sleeps (a blocking call the models mark `timer`: `usleep`) is rate limiting.
+ * Other blocking calls are not pacing (they are blocking-in-async's business), and a loop
+ * that only counts timers is reported: there the timers are the work.
  *
- * Why is this bad?
- *   The point of a ticket is to be able to place the next order while the first is being
- *   made. Awaiting inside the loop serves the orders one at a time: n requests cost the sum
- *   of their latencies instead of the longest one.
+ * ## Why is this bad?
+ * The point of a ticket is to place the next order while the first one is being made.
+ * Awaiting inside the loop serves the orders one at a time: n independent operations cost
+ * the sum of their latencies instead of the longest one.
  *
- * Example
- *   for (int i = 0; i < n; i++) {
- *     tk_promise *t = tk_async(loop, fetch, &urls[i]);
- *     if (tk_await(t, &pages[i]) < 0) return -1;   // one at a time
- *   }
+ * ## Example
+ * ```c
+ * for (int i = 0; i < n; i++) {
+ *   tk_promise *t = tk_async(loop, brew, &orders[i]);
+ *   if (tk_await(t, &coffees[i]) < 0)     // one at a time
+ *     return -1;
+ * }
+ * ```
  *
- * Use instead
- *   for (int i = 0; i < n; i++) ts[i] = tk_async(loop, fetch, &urls[i]);
- *   if (tk_await_all(ts, n, pages) < 0) return -1;
+ * ## Use instead
+ * ```c
+ * for (int i = 0; i < n; i++)
+ *   tickets[i] = tk_async(loop, brew, &orders[i]);
+ * if (tk_await_all(tickets, n, coffees) < 0)
+ *   return -1;
+ * ```
+ * The message names the batch await of the start's model (its first `await-all` function)
+ * and gives generic advice when the model has none.
  *
- * Known limitations
- *   The suggested batch await is the first `await-all` function of the start's model; a model
- *   without one gets generic advice. A ticket copied to another variable before the await
- *   (`u = t; tk_await(u, ...)`) is not followed. Results written through out-parameters of
- *   calls (`parse(r, &next)`) are not seen as derived, nor are effects of the operation on
- *   shared state (an async function that pops the queue the loop tests). A `switch` exit on
- *   the status counts as depending on the result. A counted loop of timers bounded by
- *   long-lived state (`i < cfg->n`) passes for polling. Nested loops: only the innermost
- *   loop holding both the start and the await is considered.
+ * ## Known limitations
+ * A ticket copied to another variable before the await (`u = t; tk_await(u, ...)`) is not
+ * followed. Results written through out-parameters of calls (`parse(r, &next)`) are not
+ * seen as derived, nor are effects of the operation on shared state (an async function
+ * that pops the queue the loop tests). A `switch` exit on the status counts as depending
+ * on the result. A loop of timers bounded by long-lived state (`i < cfg->n`) passes for
+ * polling. Nested loops: only the innermost loop holding both the start and the await is
+ * considered.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +60,7 @@
 
 #include "deps.h"
 #include "rule.h"
+#include "rule_docs.h"
 
 /* ---- what the loop does ---------------------------------------------------------------- */
 
@@ -248,7 +257,7 @@ const struct tl_rule tl_rule_serial_await_in_loop = {
   .id = "serial-await-in-loop",
   .summary = "a ticket awaited in the iteration that issued it, in a loop whose iterations "
              "are independent",
-  .doc = NULL, /* TODO(doc): tl_rule_doc_serial_await_in_loop */
+  .doc = tl_rule_doc_serial_await_in_loop,
   .group = "perf",
   .severity = TL_SEV_WARNING,
   .enabled_by_default = 1,

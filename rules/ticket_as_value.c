@@ -1,48 +1,56 @@
-/* ticket-as-value — reading the ticket as if it were the drink.
+/* ticket-as-value: reading the ticket as if it were the drink.
  *
- * What it does
- *   Flags a value read while its ticket may still be pending on some path: a read of the
- *   ticket's value or error (model `read`: tk_value, tk_error) before the ticket is awaited,
- *   and a read of a buffer that an operation fills (model `fill=`: MPI_Irecv's buffer) before
- *   that operation's ticket is awaited. Also flags a ticket used as a plain value: in a
- *   condition, compared with a value, cast to a non-ticket type, or in arithmetic.
+ * ## What it does
+ * Reports a value read while its ticket may still be pending on some path: a read of the
+ * ticket's value or error (model `read`: `tk_value`, `tk_error`) before the ticket is
+ * handed in, and a read of a buffer an operation fills (model `fill=`: the buffer of
+ * `MPI_Irecv`) before that operation's ticket is handed in. Also reports a ticket used as a
+ * plain value: compared with a value, cast to a non-ticket type, or in arithmetic. Checking
+ * a ticket against NULL is a question about the ticket and stays quiet.
  *
- * Why is this bad?
- *   Starting an operation hands you a ticket, not the result. Until the ticket is handed in
- *   the value is not there: tk_value() returns NULL, tk_error() TK_EPENDING, and a receive
- *   buffer holds whatever was there before (or half a message). A ticket in `if (t)` is
- *   always true; the code meant "if the operation succeeded".
+ * ## Why is this bad?
+ * Ordering hands you a ticket, not the coffee. Until the ticket is handed in the value is
+ * not there: `tk_value()` returns NULL, `tk_error()` returns `TK_EPENDING` (which looks
+ * like "no error" to a careless check), and a receive buffer holds whatever was there
+ * before, or half a message. A ticket cast to a number is an address, not a result.
  *
- * Example
- *   tk_promise *t = tk_async(loop, fetch, &req);
- *   char *body = tk_value(t);                 // still pending
+ * ## Example
+ * ```c
+ * tk_promise *t = tk_async(loop, brew, NULL);
+ * const char *coffee = tk_value(t);        // still pending: NULL
  *
- *   MPI_Irecv(buf, n, MPI_INT, src, 0, comm, &req);
- *   total += buf[0];                          // the receive may not have happened yet
+ * MPI_Irecv(buf, n, MPI_INT, src, 0, comm, &req);
+ * total += buf[0];                         // the message may not be there yet
+ * ```
  *
- * Use instead
- *   char *body;
- *   if (tk_await(t, (void **)&body) < 0) return -1;
+ * ## Use instead
+ * ```c
+ * void *coffee;
+ * if (tk_await(t, &coffee) < 0)
+ *   return -1;
  *
- *   MPI_Wait(&req, MPI_STATUS_IGNORE);
- *   total += buf[0];
+ * MPI_Wait(&req, MPI_STATUS_IGNORE);
+ * total += buf[0];
+ * ```
+ * A read guarded by a poll that saw completion is fine, on the branch where the model's
+ * `done=` predicate holds: `if (tk_state(t) != TK_PENDING) use(tk_value(t));`. So is a read
+ * after `tk_resolve()`. Reading a ticket after it was collected is double-await's business,
+ * and a buffer lent to an operation (`lend=`) is not this rule.
  *
- *   A read guarded by a poll that saw completion is fine:
- *   if (tk_state(t) != TK_PENDING) use(tk_value(t));
- *
- * Known limitations
- *   Only tickets issued in the function are tracked: a ticket parameter is assumed settled.
- *   A ticket passed to an unmodelled call (escape) is assumed settled by it. A `switch` on a
- *   poll result does not settle the ticket in its cases. A poll predicate `done=ne:NAME`
- *   compared `== OTHER` with another named constant assumes the two names differ in value.
- *   A buffer read through an alias (`p = buf; use(*p)`) or as part of its enclosing struct
- *   (`use(&s)` while `s.data` is filled) is not seen.
+ * ## Known limitations
+ * Only tickets issued in the function are followed: a ticket parameter, or one returned by
+ * another function, is taken as settled, and so is a ticket passed to an unmodelled call.
+ * A `switch` on a poll's answer does not settle the ticket in its cases. For a predicate
+ * `done=ne:NAME`, a test `== OTHER` with another named constant is taken as done (the two
+ * names are assumed to differ in value). A buffer read through an alias (`p = buf; *p`) or
+ * as part of its enclosing struct (`use(&s)` while `s.data` is filled) is not seen.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "deps.h"
 #include "rule.h"
+#include "rule_docs.h"
 
 /* ---- abstract state: one per slot ------------------------------------------------------ */
 
@@ -241,7 +249,7 @@ static void tav_join(void *dst, const void *src) {
 const struct tl_rule tl_rule_ticket_as_value = {
   .id = "ticket-as-value",
   .summary = "a value read while its ticket may still be pending",
-  .doc = NULL, /* TODO(doc): tl_rule_doc_ticket_as_value */
+  .doc = tl_rule_doc_ticket_as_value,
   .group = "correctness",
   .severity = TL_SEV_WARNING,
   .enabled_by_default = 1,
