@@ -344,8 +344,30 @@ static void apply_return(const struct tl_lc *lc, const struct tl_event *ev) {
   for (uint32_t i = 0; i < ev->nuses; i++) hand_in_within(lc, ev->uses[i], TL_LC_ESCAPED, ev);
 }
 
+/* An await that only works inside async functions (model `suspends`), in a function that
+ * runs outside any: main, a loop callback, a worker function. It returns at once
+ * (TK_ENOTASYNC) and the ticket stays uncollected; the code usually hands it in some other
+ * way on that error path. */
+static int await_outside_async(const struct tl_func *fn, const struct tl_event *ev) {
+  if (!ev->model || !ev->model->suspends) return 0;
+  if (fn->flags & (TL_FN_ASYNC_MARKED | TL_FN_ASYNC_PASSED)) return 0;
+  return (fn->flags & (TL_FN_CALLBACK | TL_FN_OFFLOADED)) ||
+         (fn->name && strcmp(fn->name, "main") == 0);
+}
+
+/* Every slot within anc may also have been given away: a weak update. */
+static void maybe_escaped_within(const struct tl_lc *lc, tl_slot_id anc) {
+  if (anc == TL_SLOT_NONE || anc >= lc->fn->nslots) return;
+  for (tl_slot_id s = anc; s < lc->fn->nslots; s++)
+    if (tl_lc_slot_within(lc->fn, s, anc)) tl_lc_fact(lc, s)->states |= TL_LC_ESCAPED;
+}
+
 void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev) {
   const struct tl_func *fn = lc->fn;
+  if ((ev->kind == TL_EV_AWAIT || ev->kind == TL_EV_AWAIT_ALL) && await_outside_async(fn, ev)) {
+    maybe_escaped_within(lc, ev->ticket);
+    return;
+  }
   switch (ev->kind) {
   case TL_EV_START:
     if (ev->ticket != TL_SLOT_NONE && ev->ticket < fn->nslots) {
@@ -392,11 +414,51 @@ static int null_constant(const struct tl_cond *c) {
   return c->value == 0;
 }
 
+/* The START of block b whose returned status is slot s (`if (pthread_create(&t, ...) != 0)`,
+ * `rc = MPI_Isend(...); if (rc)`), when s was not written after it in b; else NULL. */
+static const struct tl_event *start_of_status(const struct tl_block *b, tl_slot_id s) {
+  for (uint32_t i = b->nevents; i-- > 0;) {
+    const struct tl_event *ev = &b->events[i];
+    if (ev->kind == TL_EV_START && ev->dst == s && ev->ticket != s && ev->model &&
+        ev->model->status.index == TL_ARG_RET)
+      return ev;
+    if (ev->dst == s || ev->aux == s) return NULL;
+  }
+  return NULL;
+}
+
+/* A test of a start's status: on the branch where it failed (nonzero, or negative), the
+ * start issued nothing. */
+static void refine_status(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
+  const struct tl_cond *c = &from->cond;
+  const struct tl_event *st = start_of_status(from, c->slot);
+  if (!st || st->ticket == TL_SLOT_NONE || st->ticket >= lc->fn->nslots) return;
+  int zero = c->constant ? null_constant(c) : c->value == 0;
+  uint32_t fail_succ;              /* the successor on which the start failed */
+  switch (c->cmp) {
+  case TL_CMP_NONZERO: fail_succ = 0; break;
+  case TL_CMP_ZERO:    fail_succ = 1; break;
+  case TL_CMP_NE:      if (!zero) return; fail_succ = 0; break;
+  case TL_CMP_EQ:      if (!zero) return; fail_succ = 1; break;
+  case TL_CMP_LT:      if (!zero) return; fail_succ = 0; break;
+  case TL_CMP_GE:      if (!zero) return; fail_succ = 1; break;
+  default:             return;
+  }
+  struct tl_lc_fact *f = tl_lc_fact(lc, st->ticket);
+  if (succ != fail_succ || !(f->states & TL_LC_PENDING) || f->origin != st) return;
+  tl_lc_fact_set(f, TL_LC_NOT_ISSUED);
+  f->unissued = &c->loc;
+  f->why = TL_LC_WHY_TEST;
+}
+
 void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
   const struct tl_cond *c = &from->cond;
   if (from->term != TL_TERM_BRANCH || c->slot == TL_SLOT_NONE || c->slot >= lc->fn->nslots)
     return;
-  if (!(lc->fn->slots[c->slot].flags & TL_SLOT_TICKET)) return;
+  if (!(lc->fn->slots[c->slot].flags & TL_SLOT_TICKET)) {
+    refine_status(lc, from, succ);
+    return;
+  }
   uint32_t null_succ;              /* the successor on which the ticket is null */
   switch (c->cmp) {
   case TL_CMP_ZERO:    null_succ = 0; break;

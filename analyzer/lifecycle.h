@@ -27,6 +27,10 @@
  * (double-await, ticket-reuse, await-without-start) ask tl_lc_slot_summary() and stay
  * quiet on element slots except for whole-array operations.
  *
+ * Awaits outside async functions: an await whose model `suspends`, in main, a loop
+ * callback or a worker function, returns TK_ENOTASYNC and collects nothing; the ticket may
+ * be handed in otherwise on that error path, so it becomes PENDING|ESCAPED (weak).
+ *
  * Calls: a call to a function of the same file that returns a ticket it issued itself
  * (`return tk_async(...)`) issues a ticket, with the call as its origin; any other call's
  * result is UNKNOWN.
@@ -114,7 +118,9 @@ void tl_lc_init_facts(const struct tl_lc *lc);
 void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev);
 /* Refine the facts on the edge from `from` to its successor number `succ`: a null test of a
  * ticket (`if (!t)`, `if (t == NULL)`, `if (t)`) makes it NOT_ISSUED where it is null and
- * drops NOT_ISSUED where it is not. */
+ * drops NOT_ISSUED where it is not; a test of a start's returned status (model
+ * `status=ret`: `if (pthread_create(&t, ...) != 0)`) makes its ticket NOT_ISSUED where the
+ * start failed. */
 void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ);
 /* 1 when `callee` is a function of the unit whose every return hands out a ticket it
  * issued itself (`return tk_async(...)`): a call to it issues a ticket too. */

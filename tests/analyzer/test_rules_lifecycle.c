@@ -345,6 +345,39 @@ Test(rules_lifecycle, unawaited_when_a_helper_returning_a_fresh_ticket_is_discar
   expect_finding("unawaited-ticket", 7, "never awaited", 9);
 }
 
+Test(rules_lifecycle, unawaited_quiet_when_a_failed_thread_start_returns) {
+  static const struct tl_model_fn thread_create = {
+    .name = "pthread_create", .event = TL_ME_START, .ticket = {0, 1},
+    .status = {TL_ARG_RET, 0}, .tickets = {TL_ARG_NONE, 0}, .count = {TL_ARG_NONE, 0},
+    .lend = {TL_ARG_NONE, 0}, .fill = {TL_ARG_NONE, 0}, .value = {TL_ARG_NONE, 0}};
+  rt_func("barista");
+  tl_slot_id th = ticket("grinder"), rc = rt_slot_kind("pthread_create()", TL_SLOT_TEMP, 0);
+  uint32_t fail = rt_block(), ok = rt_block();
+  rt_event(0, (struct tl_event){.kind = TL_EV_START, .ticket = th, .dst = rc,
+                                .callee = "pthread_create", .model = &thread_create,
+                                .loc = RT_LINE(3)});
+  rt_branch_cmp(0, 3, TL_CMP_NE, rc, 0, "0", fail, ok);     /* if (pthread_create(..) != 0) */
+  rt_return(fail, 4);
+  await(ok, th, 5);
+  rt_return(ok, 6);
+  cr_assert_eq(run(UNAWAITED), 0);
+}
+
+Test(rules_lifecycle, await_in_main_collects_nothing) {
+  rt_func("main");
+  tl_slot_id t = ticket("order"), err = rt_slot("err", 0);
+  uint32_t handover = rt_block(), j = rt_block();
+  start(0, t, 3);
+  rt_event(0, (struct tl_event){.kind = TL_EV_AWAIT, .ticket = t, .aux = err,
+                                .callee = "tk_await", .loc = RT_LINE(4), RT_USES(t)});
+  rt_branch(0, 5, err, handover, j);                /* if (err == TK_ENOTASYNC) */
+  hand_in(handover, TL_EV_CONSUME, "tk_then", t, 6);
+  rt_goto(handover, j);
+  rt_return(j, 8);
+  cr_assert_eq(run(DOUBLE), 0, "tk_then after a failed await is the first hand-in");
+  cr_assert_eq(run(UNAWAITED), 0);
+}
+
 /* ---- double-await ---------------------------------------------------------------------- */
 
 Test(rules_lifecycle, double_await_at_the_second_with_note_at_the_first) {
