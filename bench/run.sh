@@ -27,8 +27,8 @@ command -v clang >/dev/null 2>&1 || {
 }
 
 # Fetch the source package with a private deb-src list (../shared/debsrc.md).
-src=$(ls -d "$cache/$PKG"/*/ 2>/dev/null | head -n 1 || true)
-if [ -z "$src" ]; then
+src="$cache/$PKG/src"
+if [ ! -d "$src" ]; then
     mkdir -p "$cache/$PKG/lists/partial"
     uri=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' | awk '$2=="bookworm"{print $1; exit}')
     printf 'Types: deb-src\nURIs: %s\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
@@ -40,13 +40,16 @@ if [ -z "$src" ]; then
         exit 0
     fi
     (cd "$cache/$PKG" && dpkg-source -x --no-check ./*.dsc src >/dev/null 2>&1)
-    src="$cache/$PKG/src/"
 fi
 version=$(cd "$cache/$PKG" && ls ./*.dsc | sed 's/.*_//; s/\.dsc$//')
 
-files=$(cd "$src" && ls src/*.c src/unix/core.c src/unix/fs.c src/unix/stream.c \
-        src/unix/tcp.c src/unix/udp.c src/unix/process.c src/unix/pipe.c src/unix/loop.c \
-        src/unix/linux.c src/unix/thread.c 2>/dev/null)
+# The files a Linux build of libuv compiles.
+files=$(cd "$src" && ls src/*.c src/unix/async.c src/unix/core.c src/unix/dl.c src/unix/fs.c \
+        src/unix/getaddrinfo.c src/unix/getnameinfo.c src/unix/loop-watcher.c src/unix/loop.c \
+        src/unix/pipe.c src/unix/poll.c src/unix/process.c src/unix/signal.c src/unix/stream.c \
+        src/unix/tcp.c src/unix/thread.c src/unix/tty.c src/unix/udp.c src/unix/linux-core.c \
+        src/unix/linux-inotify.c src/unix/linux-syscalls.c src/unix/epoll.c \
+        src/unix/proctitle.c 2>/dev/null || true)
 flags="-Iinclude -Isrc -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64"
 nfiles=$(echo "$files" | wc -w)
 
