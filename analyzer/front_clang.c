@@ -1125,6 +1125,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     note_fnref(fe, m->offload_fn, c, nargs, TL_FN_OFFLOADED);
   } else {
     ev.dst = res;
+    if (discarded) ev.flags |= discard_flag;   /* a same-file helper may return a ticket */
   }
   int noreturn = !m && name && callee_noreturn(fe, ref, name);
   if (noreturn) ev.flags |= TL_F_NORETURN;
