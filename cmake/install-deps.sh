@@ -16,13 +16,13 @@ missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
-# libclang 14..19 is accepted; libclang-dev pulls the distribution's default.
-if ! command -v llvm-config >/dev/null 2>&1; then
-    for v in 19 18 17 16 15 14; do
-        if command -v "llvm-config-$v" >/dev/null 2>&1; then break; fi
-    done
-    command -v llvm-config-14 >/dev/null 2>&1 || missing="$missing llvm-dev"
-fi
+# libclang 14..19 is accepted; CMake finds it through llvm-config (plain or versioned),
+# which libclang-dev does not bring: the `llvm` package does.
+have_llvm_config=0
+for v in "" -19 -18 -17 -16 -15 -14; do
+    command -v "llvm-config$v" >/dev/null 2>&1 && have_llvm_config=1
+done
+[ "$have_llvm_config" -eq 1 ] || missing="$missing llvm"
 
 if [ -n "$missing" ]; then
     sudo=""
