@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "tl_errno.h"
 
 const char tl_cli_usage[] =
@@ -22,6 +23,8 @@ const char tl_cli_usage[] =
   "  --format=text|json        output format (default: text)\n"
   "  --color=auto|always|never colour text output (default: auto, on a terminal)\n"
   "  --model <file>            load a model file besides the default ones (repeatable)\n"
+  "  --enable=<id|group|all>   run these rules too (repeatable, applied in order)\n"
+  "  --disable=<id|group|all>  do not run these rules (repeatable, applied in order)\n"
   "  --exit-zero               exit 0 even when there are findings\n"
   "  --stats                   print where the time went (parse, lower, rules) on stderr\n"
   "  --list-rules              print every rule: id, severity, summary\n"
@@ -37,7 +40,8 @@ const char tl_cli_usage[] =
 
 enum opt_id {
   OPT_HELP, OPT_VERSION, OPT_LIST_RULES, OPT_DUMP_IR, OPT_EXIT_ZERO, OPT_STATS,
-  OPT_BUILD_DIR, OPT_FORMAT, OPT_COLOR, OPT_MODEL, OPT_EXTRA_ARG, OPT_EXTRA_ARG_BEFORE
+  OPT_BUILD_DIR, OPT_FORMAT, OPT_COLOR, OPT_MODEL, OPT_EXTRA_ARG, OPT_EXTRA_ARG_BEFORE,
+  OPT_ENABLE, OPT_DISABLE
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL_JOINED };
@@ -62,11 +66,14 @@ static const struct opt opts[] = {
   {"model",            OPT_MODEL,            ARG_REQUIRED},
   {"extra-arg",        OPT_EXTRA_ARG,        ARG_REQUIRED},
   {"extra-arg-before", OPT_EXTRA_ARG_BEFORE, ARG_REQUIRED},
+  {"enable",           OPT_ENABLE,           ARG_REQUIRED},
+  {"disable",          OPT_DISABLE,          ARG_REQUIRED},
 };
 
 void tl_cli_close(struct tl_cli *self) {
   tl_array_free(&self->files);
   tl_array_free(&self->models);
+  tl_array_free(&self->select);
   tl_array_free(&self->extra_before);
   tl_array_free(&self->extra_after);
   tl_array_free(&self->dashdash);
@@ -145,6 +152,18 @@ int tl_cli_parse(struct tl_cli *self, int argc, const char *const *argv, char *e
     case OPT_MODEL:            PUSH(cli.models, value); break;
     case OPT_EXTRA_ARG:        PUSH(cli.extra_after, value); break;
     case OPT_EXTRA_ARG_BEFORE: PUSH(cli.extra_before, value); break;
+    case OPT_ENABLE:
+    case OPT_DISABLE: {
+      if (!tl_select_valid(value)) {
+        char close[160];
+        tl_rules_suggest(value, close, sizeof close);
+        USAGE("unknown rule or group '%s' in '%s'%s%s", value, arg,
+              close[0] ? "; did you mean " : "", close);
+      }
+      struct tl_cli_select sel = {value, o->id == OPT_ENABLE};
+      PUSH(cli.select, sel);
+      break;
+    }
     }
   }
 

@@ -21,6 +21,12 @@ enum tl_cli_action {
 };
 
 enum tl_format { TL_FORMAT_TEXT, TL_FORMAT_JSON };
+
+/* One --enable/--disable, in command-line order: `what` is a rule id, a group or "all". */
+struct tl_cli_select {
+  const char *what;
+  int enable;
+};
 enum tl_color  { TL_COLOR_AUTO, TL_COLOR_ALWAYS, TL_COLOR_NEVER };
 
 /* Parsed options. Strings point into argv (not copied); the arrays are the struct's own. */
@@ -33,6 +39,7 @@ struct tl_cli {
   const char *build_dir;         /* -p <build-dir>, or NULL */
   TL_ARRAY(const char *) files;  /* the files, in order */
   TL_ARRAY(const char *) models; /* --model FILE, in order */
+  TL_ARRAY(struct tl_cli_select) select;  /* --enable/--disable, in order (checked names) */
   TL_ARRAY(const char *) extra_before;  /* --extra-arg-before (raw, filtered later) */
   TL_ARRAY(const char *) extra_after;   /* --extra-arg */
   int have_dashdash;             /* "--" was given (even with nothing after it) */

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "compdb.h"
+#include "config.h"
 #include "diag.h"
 #include "front.h"
 #include "ir.h"
@@ -232,6 +233,7 @@ int main(int argc, char **argv) {
   tl_models *models = NULL;
   str_list files = {0};
   const struct tl_rule **rules = NULL;
+  unsigned char *on = NULL;   /* per rule of tl_rules: enabled */
   int have_db = 0, have_out = 0, have_err_out = 0;
   int status = EXIT_ERROR;
   char msg[512];
@@ -282,11 +284,16 @@ int main(int argc, char **argv) {
   if (files_collect(&cli, have_db ? &db : NULL, &files) < 0) goto oom;
   if (files.size == 0) fprintf(stderr, "ticketlint: note: no files to lint\n");
 
+  /* The rules: their defaults, then --enable/--disable in order (names checked by cli). */
   rules = malloc((tl_rules_count + 1) * sizeof *rules);
-  if (!rules) goto oom;
+  on = malloc(tl_rules_count + 1);
+  if (!rules || !on) goto oom;
+  for (size_t i = 0; i < tl_rules_count; i++) on[i] = tl_rules[i]->enabled_by_default != 0;
+  for (uint32_t i = 0; i < cli.select.size; i++)
+    (void)tl_select_apply(on, cli.select.data[i].what, cli.select.data[i].enable);
   size_t nrules = 0;
   for (size_t i = 0; i < tl_rules_count; i++)
-    if (tl_rules[i]->enabled_by_default) rules[nrules++] = tl_rules[i];
+    if (on[i]) rules[nrules++] = tl_rules[i];
 
   int color = tl_output_want_color(cli.color, STDOUT_FILENO);
   if (tl_output_init(&out, stdout, cli.format, color) < 0) goto oom;
@@ -326,6 +333,7 @@ done:
   if (have_out) tl_output_close(&out);
   if (have_err_out) tl_output_close(&err_out);
   free(rules);
+  free(on);
   tl_array_free(&files);
   if (have_db) tl_compdb_close(&db);
   tl_models_free(models);

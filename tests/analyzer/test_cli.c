@@ -271,3 +271,31 @@ Test(cli, stdin_is_not_supported) {
   const char *argv[] = {"ticketlint", "-"};
   parse_fails(ARGC(argv), argv, "standard input");
 }
+
+Test(cli, enable_disable_kept_in_order) {
+  const char *argv[] = {"ticketlint", "--disable=all", "--enable", "unawaited-ticket",
+                        "-enable=perf", "--disable=serial-await-in-loop", "a.c"};
+  struct tl_cli cli = parse_ok(ARGC(argv), argv);
+  cr_assert_eq(cli.select.size, 4);
+  cr_assert_str_eq(cli.select.data[0].what, "all");
+  cr_assert_eq(cli.select.data[0].enable, 0);
+  cr_assert_str_eq(cli.select.data[1].what, "unawaited-ticket");
+  cr_assert_eq(cli.select.data[1].enable, 1);
+  cr_assert_str_eq(cli.select.data[2].what, "perf");
+  cr_assert_eq(cli.select.data[2].enable, 1);
+  cr_assert_str_eq(cli.select.data[3].what, "serial-await-in-loop");
+  cr_assert_eq(cli.select.data[3].enable, 0);
+  cr_assert_eq(cli.files.size, 1);
+  tl_cli_close(&cli);
+}
+
+Test(cli, enable_unknown_rule_suggests_close_ids) {
+  const char *a1[] = {"ticketlint", "--enable=unawaited-tickets", "a.c"};
+  parse_fails(ARGC(a1), a1, "unknown rule or group 'unawaited-tickets'");
+  cr_assert(strstr(err, "did you mean 'unawaited-ticket'") != NULL, "%s", err);
+  const char *a2[] = {"ticketlint", "--disable=MPI_Wait", "a.c"};
+  parse_fails(ARGC(a2), a2, "unknown rule or group 'MPI_Wait'");
+  cr_assert_null(strstr(err, "did you mean"), "nothing is close to MPI_Wait: %s", err);
+  const char *a3[] = {"ticketlint", "a.c", "--disable"};
+  parse_fails(ARGC(a3), a3, "needs a value");
+}
