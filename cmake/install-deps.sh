@@ -3,6 +3,10 @@
 # Idempotent; safe to run on every `make`. Uses sudo for apt when not root.
 #
 #   apt: cmake, pkg-config, libclang-dev, libtree-sitter-dev, libcriterion-dev, libjansson-dev
+#        and, for the library-model fixtures (fixtures/*/<lib>_*.c compile against the real
+#        headers): libmpich-dev (pkg-config `mpich`), liburing-dev (`liburing`), libuv1-dev
+#        (`libuv`), libglib2.0-dev (`glib-2.0`, `gio-2.0`). CUDA is not in Debian main: its
+#        fixtures use tests/fixtures/cuda_decls/cuda_runtime.h.
 #   npm: tree-sitter-c@0.23.6 (its src/parser.c is ABI 14, which libtree-sitter 0.20 accepts),
 #        unpacked into .cache/tree-sitter-c (ignored by git, never committed)
 set -eu
@@ -11,6 +15,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cache="$here/.cache"
 grammar_version=0.23.6
 pkgs="cmake pkg-config make gcc libclang-dev libtree-sitter-dev libcriterion-dev libjansson-dev"
+pkgs="$pkgs libmpich-dev liburing-dev libuv1-dev libglib2.0-dev"
 
 missing=""
 for p in $pkgs; do
