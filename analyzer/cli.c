@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "rule.h"
 #include "tl_errno.h"
 
 const char tl_cli_usage[] =
@@ -25,9 +26,13 @@ const char tl_cli_usage[] =
   "  --model <file>            load a model file besides the default ones (repeatable)\n"
   "  --enable=<id|group|all>   run these rules too (repeatable, applied in order)\n"
   "  --disable=<id|group|all>  do not run these rules (repeatable, applied in order)\n"
+  "  --config <file>           use this configuration file instead of the nearest\n"
+  "                            .ticketlint above each file (docs/config.md)\n"
+  "  --show-suppressed         also print findings silenced by NOLINT comments, marked\n"
   "  --exit-zero               exit 0 even when there are findings\n"
   "  --stats                   print where the time went (parse, lower, rules) on stderr\n"
   "  --list-rules              print every rule: id, severity, summary\n"
+  "  --explain <rule-id>       print a rule's documentation\n"
   "  --dump-ir                 print the IR of every function; run no rule\n"
   "  --version                 print the version\n"
   "  -h, --help                print this help\n"
@@ -41,7 +46,7 @@ const char tl_cli_usage[] =
 enum opt_id {
   OPT_HELP, OPT_VERSION, OPT_LIST_RULES, OPT_DUMP_IR, OPT_EXIT_ZERO, OPT_STATS,
   OPT_BUILD_DIR, OPT_FORMAT, OPT_COLOR, OPT_MODEL, OPT_EXTRA_ARG, OPT_EXTRA_ARG_BEFORE,
-  OPT_ENABLE, OPT_DISABLE
+  OPT_ENABLE, OPT_DISABLE, OPT_EXPLAIN, OPT_CONFIG, OPT_SHOW_SUPPRESSED
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL_JOINED };
@@ -68,6 +73,9 @@ static const struct opt opts[] = {
   {"extra-arg-before", OPT_EXTRA_ARG_BEFORE, ARG_REQUIRED},
   {"enable",           OPT_ENABLE,           ARG_REQUIRED},
   {"disable",          OPT_DISABLE,          ARG_REQUIRED},
+  {"explain",          OPT_EXPLAIN,          ARG_REQUIRED},
+  {"config",           OPT_CONFIG,           ARG_REQUIRED},
+  {"show-suppressed",  OPT_SHOW_SUPPRESSED,  ARG_NONE},
 };
 
 void tl_cli_close(struct tl_cli *self) {
@@ -134,6 +142,20 @@ int tl_cli_parse(struct tl_cli *self, int argc, const char *const *argv, char *e
     case OPT_DUMP_IR:    want_dump = 1; break;
     case OPT_EXIT_ZERO:  cli.exit_zero = 1; break;
     case OPT_STATS:      cli.stats = 1; break;
+    case OPT_SHOW_SUPPRESSED: cli.show_suppressed = 1; break;
+    case OPT_EXPLAIN:
+      if (!tl_rule_find(value)) {
+        char close[160];
+        tl_rules_suggest(value, close, sizeof close);
+        USAGE("unknown rule '%s'%s%s (--list-rules lists them)", value,
+              close[0] ? "; did you mean " : "", close);
+      }
+      cli.explain = value;
+      break;
+    case OPT_CONFIG:
+      if (!value[0]) USAGE("option '--config' needs a file");
+      cli.config = value;
+      break;
     case OPT_BUILD_DIR:
       if (!value[0]) USAGE("option '-p' needs a build directory");
       cli.build_dir = value;
@@ -170,6 +192,7 @@ int tl_cli_parse(struct tl_cli *self, int argc, const char *const *argv, char *e
   if (want_help) cli.action = TL_CLI_HELP;
   else if (want_version) cli.action = TL_CLI_VERSION;
   else if (want_list) cli.action = TL_CLI_LIST_RULES;
+  else if (cli.explain) cli.action = TL_CLI_EXPLAIN;
   else if (want_dump) cli.action = TL_CLI_DUMP_IR;
   else cli.action = TL_CLI_LINT;
 

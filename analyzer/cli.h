@@ -16,6 +16,7 @@ enum tl_cli_action {
   TL_CLI_LINT,        /* the default: run the rules */
   TL_CLI_DUMP_IR,     /* --dump-ir: print the IR of every function, run no rule */
   TL_CLI_LIST_RULES,  /* --list-rules */
+  TL_CLI_EXPLAIN,     /* --explain <rule-id>: print the rule's documentation */
   TL_CLI_VERSION,     /* --version */
   TL_CLI_HELP         /* --help */
 };
@@ -36,6 +37,9 @@ struct tl_cli {
   enum tl_color color;
   int exit_zero;                 /* --exit-zero: findings do not make the exit code 1 */
   int stats;                     /* --stats: time spent in parse, lower, rules on stderr */
+  int show_suppressed;           /* --show-suppressed: print NOLINT-silenced findings, marked */
+  const char *explain;           /* --explain <rule-id> (a registered rule), or NULL */
+  const char *config;            /* --config FILE: instead of finding .ticketlint, or NULL */
   const char *build_dir;         /* -p <build-dir>, or NULL */
   TL_ARRAY(const char *) files;  /* the files, in order */
   TL_ARRAY(const char *) models; /* --model FILE, in order */

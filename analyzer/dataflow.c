@@ -94,6 +94,7 @@ struct tl_rctx {
 const struct tl_func *tl_rctx_func(const struct tl_rctx *cx) { return cx->fn; }
 const struct tl_unit *tl_rctx_unit(const struct tl_rctx *cx) { return cx->unit; }
 const tl_models *tl_rctx_models(const struct tl_rctx *cx) { return cx->run->models; }
+const struct tl_config *tl_rctx_config(const struct tl_rctx *cx) { return cx->run->config; }
 const struct tl_block *tl_rctx_block(const struct tl_rctx *cx) { return cx->block; }
 int tl_rctx_reporting(const struct tl_rctx *cx) { return cx->reporting; }
 tl_arena *tl_rctx_arena(const struct tl_rctx *cx) { return cx->scratch; }

@@ -159,7 +159,8 @@ static void print_location(struct tl_output *self, const char *file, struct tl_l
 }
 
 static void print_header(struct tl_output *self, const char *file, struct tl_loc loc,
-                         enum tl_severity sev, const char *message, const char *rule) {
+                         enum tl_severity sev, const char *message, const char *rule,
+                         const struct tl_nolint *by) {
   static const char *const colors[] = {
     [TL_SEV_NOTE] = C_CYAN, [TL_SEV_WARNING] = C_PURPLE, [TL_SEV_ERROR] = C_RED
   };
@@ -169,18 +170,24 @@ static void print_header(struct tl_output *self, const char *file, struct tl_loc
   if (self->color) fputs(C_RESET C_BOLD, self->out);
   fputs(message, self->out);
   if (rule) fprintf(self->out, " [%s]", rule);
+  if (by)
+    fprintf(self->out, " (suppressed by %s on line %u)", tl_nolint_kind_name(by->kind),
+            (unsigned)by->line);
   if (self->color) fputs(C_RESET, self->out);
   fputc('\n', self->out);
 }
 
-static void write_text(struct tl_output *self, const struct tl_diags *diags) {
+static void write_text(struct tl_output *self, const struct tl_diags *diags,
+                       const struct tl_nolint *const *suppressed) {
   for (uint32_t i = 0; i < diags->size; i++) {
     const struct tl_diag *d = &diags->data[i];
-    print_header(self, d->file, d->loc, d->severity, d->message, d->rule);
+    const struct tl_nolint *by = suppressed ? suppressed[i] : NULL;
+    if (by && !self->show_suppressed) continue;
+    print_header(self, d->file, d->loc, d->severity, d->message, d->rule, by);
     print_snippet(self, d->file, d->loc);
     for (uint32_t n = 0; n < d->nnotes; n++) {
       const struct tl_note *note = &d->notes[n];
-      print_header(self, note->file, note->loc, TL_SEV_NOTE, note->message, NULL);
+      print_header(self, note->file, note->loc, TL_SEV_NOTE, note->message, NULL, NULL);
       print_snippet(self, note->file, note->loc);
     }
   }
@@ -208,7 +215,7 @@ static int set_int(json_t *obj, const char *key, uint32_t value) {
   return json_object_set_new(obj, key, json_integer((json_int_t)value));
 }
 
-static json_t *diag_json(const struct tl_diag *d) {
+static json_t *diag_json(const struct tl_diag *d, const struct tl_nolint *by) {
   json_t *obj = json_object(), *notes = json_array();
   if (!obj || !notes) goto fail;
   if (set_str(obj, "file", d->file) || set_int(obj, "line", d->loc.line) ||
@@ -217,6 +224,14 @@ static json_t *diag_json(const struct tl_diag *d) {
       set_str(obj, "severity", tl_severity_name(d->severity)) ||
       set_str(obj, "message", d->message))
     goto fail;
+  if (by) {
+    json_t *how = json_object();
+    if (!how || json_object_set_new(obj, "suppressed", json_true()) ||
+        json_object_set_new(obj, "suppressed_by", how) ||
+        set_str(how, "kind", tl_nolint_kind_name(by->kind)) ||
+        set_int(how, "line", by->line))
+      goto fail;
+  }
   for (uint32_t n = 0; n < d->nnotes; n++) {
     const struct tl_note *note = &d->notes[n];
     json_t *nj = json_object();
@@ -238,18 +253,26 @@ fail:
   return NULL;
 }
 
-static int write_json(struct tl_output *self, const struct tl_diags *diags) {
+static int write_json(struct tl_output *self, const struct tl_diags *diags,
+                      const struct tl_nolint *const *suppressed) {
   for (uint32_t i = 0; i < diags->size; i++) {
-    json_t *obj = diag_json(&diags->data[i]);
+    const struct tl_nolint *by = suppressed ? suppressed[i] : NULL;
+    if (by && !self->show_suppressed) continue;
+    json_t *obj = diag_json(&diags->data[i], by);
     if (!obj || json_array_append_new(self->json, obj)) return TL_ENOMEM;
   }
   return 0;
 }
 
-int tl_output_write(struct tl_output *self, const struct tl_diags *diags) {
-  if (self->format == TL_FORMAT_JSON) return write_json(self, diags);
-  write_text(self, diags);
+int tl_output_write_marked(struct tl_output *self, const struct tl_diags *diags,
+                           const struct tl_nolint *const *suppressed) {
+  if (self->format == TL_FORMAT_JSON) return write_json(self, diags, suppressed);
+  write_text(self, diags, suppressed);
   return 0;
+}
+
+int tl_output_write(struct tl_output *self, const struct tl_diags *diags) {
+  return tl_output_write_marked(self, diags, NULL);
 }
 
 int tl_output_finish(struct tl_output *self) {

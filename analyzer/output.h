@@ -9,7 +9,11 @@
  *
  * JSON: an array of {"file", "line", "column", "end_line", "end_column", "rule",
  * "severity", "message", "notes": [{"file", "line", "column", "message"}]}, written by
- * tl_output_finish(), so several files' diagnostics form one array. */
+ * tl_output_finish(), so several files' diagnostics form one array.
+ *
+ * A finding silenced by a NOLINT comment (suppress.h) is printed only when show_suppressed
+ * is set: in text with " (suppressed by NOLINT... on line N)" after its rule id, in JSON
+ * with "suppressed": true and "suppressed_by": {"kind", "line"}. */
 #ifndef TL_OUTPUT_H
 #define TL_OUTPUT_H
 
@@ -17,11 +21,13 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "suppress.h"
 
 struct tl_output {
   FILE *out;
   enum tl_format format;
   int color;          /* text: ANSI colours */
+  int show_suppressed; /* print findings silenced by NOLINT (marked) instead of hiding them */
   void *json;         /* json_t array being filled (JSON format) */
   /* text: the file whose lines were read last, for source lines and carets */
   char *src_path;
@@ -33,6 +39,10 @@ struct tl_output {
 int  tl_output_init(struct tl_output *self, FILE *out, enum tl_format format, int color);
 /* Text: print diags now, in their order. JSON: append them to the array. 0 or TL_ENOMEM. */
 int  tl_output_write(struct tl_output *self, const struct tl_diags *diags);
+/* The same, where suppressed[i] (suppressed may be NULL) is the NOLINT mark that silenced
+ * diags->data[i], or NULL when it is not silenced. 0 or TL_ENOMEM. */
+int  tl_output_write_marked(struct tl_output *self, const struct tl_diags *diags,
+                            const struct tl_nolint *const *suppressed);
 /* JSON: print the array (also when empty). Text: nothing. 0, TL_ENOMEM or TL_EIO. */
 int  tl_output_finish(struct tl_output *self);
 void tl_output_close(struct tl_output *self);

@@ -40,6 +40,7 @@
 #define TL_ESP_MAX 8
 
 struct tl_rctx;
+struct tl_config;
 
 typedef void (*tl_event_fn)(struct tl_rctx *cx, void *facts, const struct tl_event *ev);
 
@@ -66,6 +67,9 @@ struct tl_rule {
 const struct tl_func  *tl_rctx_func(const struct tl_rctx *cx);
 const struct tl_unit  *tl_rctx_unit(const struct tl_rctx *cx);
 const tl_models       *tl_rctx_models(const struct tl_rctx *cx);
+/* The .ticketlint configuration in force (config.h: tl_config_fire_and_forget...), or NULL
+ * when there is none. */
+const struct tl_config *tl_rctx_config(const struct tl_rctx *cx);
 const struct tl_block *tl_rctx_block(const struct tl_rctx *cx);   /* block being visited */
 int                    tl_rctx_reporting(const struct tl_rctx *cx);
 /* Scratch memory for the rule, reset before each (function, rule): lives as long as the
@@ -92,6 +96,7 @@ struct tl_run {
   const struct tl_rule *const *rules;   /* the enabled rules */
   size_t nrules;
   const tl_models *models;
+  const struct tl_config *config;       /* the .ticketlint in force, or NULL */
   struct tl_diags *diags;               /* findings are appended here */
 };
 

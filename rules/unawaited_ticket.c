@@ -35,7 +35,9 @@
  *   return tk_await(p, NULL);
  * }
  * ```
- * A call cast to `(void)` and `tk_detach()` are explicit fire-and-forget and stay quiet.
+ * A call cast to `(void)` and `tk_detach()` are explicit fire-and-forget and stay quiet,
+ * as do the tickets of functions a `.ticketlint` lists as fire-and-forget by design
+ * (`fire-and-forget log_async`, docs/config.md).
  *
  * ## Known limitations
  * An array of tickets is one summarised slot: awaiting one element counts for all of them,
@@ -48,6 +50,7 @@
  * tickets from the same call that are lost on different paths give one finding, with the
  * note of the first path found.
  */
+#include "config.h"
 #include "lifecycle.h"
 #include "rule_docs.h"
 
@@ -55,8 +58,14 @@
 
 /* ---- messages ---------------------------------------------------------------------- */
 
+/* A start through a function the configuration lists as fire-and-forget: never reported. */
+static int fire_and_forget(const struct tl_rctx *cx, const struct tl_event *start) {
+  return start && tl_config_fire_and_forget(tl_rctx_config(cx), start->callee);
+}
+
 static struct tl_diag *report_lost(struct tl_rctx *cx, const struct tl_func *fn,
                                    tl_slot_id s, const struct tl_event *origin) {
+  if (fire_and_forget(cx, origin)) return NULL;
   if (fn->slots[s].kind == TL_SLOT_TEMP)
     return tl_report(cx, origin->loc, "ticket from '%s' is never awaited",
                      tl_lc_callee(origin));
@@ -117,7 +126,7 @@ static int discarded(const struct tl_event *ev) {
 }
 
 static void on_start(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
-  if (discarded(ev))
+  if (discarded(ev) && !fire_and_forget(cx, ev))
     tl_report(cx, ev->loc, "ticket from '%s' is discarded and never awaited",
               tl_lc_callee(ev));
   tl_lc_event(cx, facts, ev);      /* a start over a pending ticket: ticket-reuse's finding */
@@ -127,7 +136,7 @@ static void on_start(struct tl_rctx *cx, void *facts, const struct tl_event *ev)
  * (`return tk_async(...)`) is a start. */
 static void on_write(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
   if (ev->kind == TL_EV_CALL && discarded(ev) && tl_rctx_reporting(cx) &&
-      tl_lc_returns_fresh_ticket(tl_rctx_unit(cx), ev->callee))
+      !fire_and_forget(cx, ev) && tl_lc_returns_fresh_ticket(tl_rctx_unit(cx), ev->callee))
     tl_report(cx, ev->loc, "ticket from '%s' is discarded and never awaited",
               tl_lc_callee(ev));
   if (!(ev->flags & TL_F_NORETURN)) check_overwrite(cx, facts, ev);

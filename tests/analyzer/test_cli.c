@@ -299,3 +299,37 @@ Test(cli, enable_unknown_rule_suggests_close_ids) {
   const char *a3[] = {"ticketlint", "a.c", "--disable"};
   parse_fails(ARGC(a3), a3, "needs a value");
 }
+
+Test(cli, explain_show_suppressed_and_config) {
+  const char *a1[] = {"ticketlint", "--explain", "double-await"};
+  struct tl_cli cli = parse_ok(ARGC(a1), a1);
+  cr_assert_eq(cli.action, TL_CLI_EXPLAIN, "--explain needs no input file");
+  cr_assert_str_eq(cli.explain, "double-await");
+  tl_cli_close(&cli);
+
+  const char *a2[] = {"ticketlint", "--show-suppressed", "--config=ci/.ticketlint", "a.c"};
+  cli = parse_ok(ARGC(a2), a2);
+  cr_assert_eq(cli.action, TL_CLI_LINT);
+  cr_assert_eq(cli.show_suppressed, 1);
+  cr_assert_str_eq(cli.config, "ci/.ticketlint");
+  tl_cli_close(&cli);
+
+  const char *a3[] = {"ticketlint", "a.c"};
+  cli = parse_ok(ARGC(a3), a3);
+  cr_assert_eq(cli.show_suppressed, 0);
+  cr_assert_null(cli.config);
+  cr_assert_null(cli.explain);
+  tl_cli_close(&cli);
+}
+
+Test(cli, explain_unknown_rule_and_bad_config_values) {
+  const char *a1[] = {"ticketlint", "--explain=double-awiat"};
+  parse_fails(ARGC(a1), a1, "unknown rule 'double-awiat'");
+  cr_assert(strstr(err, "did you mean 'double-await'") != NULL, "%s", err);
+  const char *a2[] = {"ticketlint", "--explain"};
+  parse_fails(ARGC(a2), a2, "needs a value");
+  const char *a3[] = {"ticketlint", "--config=", "a.c"};
+  parse_fails(ARGC(a3), a3, "needs a file");
+  const char *a4[] = {"ticketlint", "--show-suppressed=yes", "a.c"};
+  parse_fails(ARGC(a4), a4, "takes no value");
+}
