@@ -31,7 +31,8 @@
  * analyse; rule 'r' skipped" is reported with rule id "analysis-limit" at the function, and
  * tl_rules_run returns TL_ELIMIT once the other rules and functions have run.
  *
- * Memory. One scratch arena per tl_rules_run call, reset before each (function, rule) pair.
+ * Memory. One scratch arena per tl_rules_run call, reset before each (function, rule) pair,
+ * and one arena for the per-unit memo (tl_rctx_memo), freed when the run ends.
  *
  * Not done: calls are not assumed to write globals or address-taken locals (only the writes
  * the front-end spells as events invalidate assumptions); conditions are matched by key only
@@ -79,6 +80,11 @@ struct tl_rctx {
   uint32_t diag_start;             /* first diagnostic of this (function, rule) */
   tl_arena *scratch;
 
+  /* the per-unit memo (tl_rctx_memo): lives for the whole tl_rules_run */
+  tl_arena *unit_arena;            /* created on first use */
+  uint32_t nmemo;
+  struct { const void *key; void *value; } memo[TL_MEMO_MAX];
+
   /* the solver's state */
   size_t fsz;                      /* bytes of one facts array */
   struct bstate *bs;
@@ -98,6 +104,27 @@ const struct tl_config *tl_rctx_config(const struct tl_rctx *cx) { return cx->ru
 const struct tl_block *tl_rctx_block(const struct tl_rctx *cx) { return cx->block; }
 int tl_rctx_reporting(const struct tl_rctx *cx) { return cx->reporting; }
 tl_arena *tl_rctx_arena(const struct tl_rctx *cx) { return cx->scratch; }
+
+int tl_rctx_memo(struct tl_rctx *cx, const void *key, tl_memo_fn compute, void **out) {
+  for (uint32_t i = 0; i < cx->nmemo; i++)
+    if (cx->memo[i].key == key) {
+      *out = cx->memo[i].value;
+      return 0;
+    }
+  int err = TL_ELIMIT;
+  void *value = NULL;
+  if (cx->nmemo == TL_MEMO_MAX) goto fail;
+  err = TL_ENOMEM;
+  if (!cx->unit_arena && !(cx->unit_arena = tl_arena_new())) goto fail;
+  if ((err = compute(cx->unit, cx->unit_arena, &value))) goto fail;
+  cx->memo[cx->nmemo].key = key;
+  cx->memo[cx->nmemo++].value = value;
+  *out = value;
+  return 0;
+fail:
+  if (!cx->err) cx->err = err;
+  return err;
+}
 
 void *tl_fact(const struct tl_rctx *cx, void *facts, tl_slot_id s) {
   if (s >= cx->fn->nslots) s = TL_SLOT_NONE;
@@ -474,5 +501,6 @@ int tl_rules_run(const struct tl_run *run, const struct tl_unit *unit) {
   }
 done:
   tl_arena_free(cx.scratch);
+  tl_arena_free(cx.unit_arena);
   return rc;
 }

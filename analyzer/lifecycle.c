@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "asyncctx.h"
+
 #define HANDED_IN (TL_LC_COLLECTED | TL_LC_DETACHED)
 
 struct tl_lc tl_lc_of(struct tl_rctx *cx, void *facts) {
@@ -345,12 +347,18 @@ static void apply_return(const struct tl_lc *lc, const struct tl_event *ev) {
 }
 
 /* An await that only works inside async functions (model `suspends`), in a function that
- * runs outside any: main, a loop callback, a worker function. It returns at once
+ * runs outside any: main, a loop callback, a worker function, or a helper some caller of
+ * which is not async (the unit's async context, asyncctx.h). It returns at once
  * (TK_ENOTASYNC) and the ticket stays uncollected; the code usually hands it in some other
- * way on that error path. */
-static int await_outside_async(const struct tl_func *fn, const struct tl_event *ev) {
+ * way on that error path. A function nothing in the unit calls may be called from async
+ * code elsewhere: its awaits collect. Without an engine context (unit tests on bare facts)
+ * only the function's own flags and name are looked at. */
+static int await_outside_async(const struct tl_lc *lc, const struct tl_event *ev) {
+  const struct tl_func *fn = lc->fn;
   if (!ev->model || !ev->model->suspends) return 0;
   if (fn->flags & (TL_FN_ASYNC_MARKED | TL_FN_ASYNC_PASSED)) return 0;
+  const struct tl_actx_fn *a = lc->cx ? tl_asyncctx_fn(tl_asyncctx_of(lc->cx), fn) : NULL;
+  if (a) return !a->async && a->why != TL_ACTX_UNCALLED;
   return (fn->flags & (TL_FN_CALLBACK | TL_FN_OFFLOADED)) ||
          (fn->name && strcmp(fn->name, "main") == 0);
 }
@@ -364,7 +372,7 @@ static void maybe_escaped_within(const struct tl_lc *lc, tl_slot_id anc) {
 
 void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev) {
   const struct tl_func *fn = lc->fn;
-  if ((ev->kind == TL_EV_AWAIT || ev->kind == TL_EV_AWAIT_ALL) && await_outside_async(fn, ev)) {
+  if ((ev->kind == TL_EV_AWAIT || ev->kind == TL_EV_AWAIT_ALL) && await_outside_async(lc, ev)) {
     maybe_escaped_within(lc, ev->ticket);
     return;
   }

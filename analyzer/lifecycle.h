@@ -28,8 +28,9 @@
  * quiet on element slots except for whole-array operations.
  *
  * Awaits outside async functions: an await whose model `suspends`, in main, a loop
- * callback or a worker function, returns TK_ENOTASYNC and collects nothing; the ticket may
- * be handed in otherwise on that error path, so it becomes PENDING|ESCAPED (weak).
+ * callback, a worker function or a helper with a caller that is not async (asyncctx.h),
+ * returns TK_ENOTASYNC and collects nothing; the ticket may be handed in otherwise on that
+ * error path, so it becomes PENDING|ESCAPED (weak).
  *
  * Calls: a call to a function of the same file that returns a ticket it issued itself
  * (`return tk_async(...)`) issues a ticket, with the call as its origin; any other call's

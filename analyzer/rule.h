@@ -76,6 +76,17 @@ int                    tl_rctx_reporting(const struct tl_rctx *cx);
  * running function's solving and reporting, e.g. for a `function` hook's side tables. */
 tl_arena              *tl_rctx_arena(const struct tl_rctx *cx);
 
+/* Data computed once per translation unit and shared by every rule and function of one
+ * tl_rules_run (the async context, asyncctx.h). The first call with `key` (the address of a
+ * static object of the module that owns the analysis) runs compute(unit, arena, &value) with
+ * an arena that lives until tl_rules_run returns, and keeps the value; later calls, from any
+ * rule or function of the run, return it. Returns 0, or compute's error, TL_ENOMEM, or
+ * TL_ELIMIT past TL_MEMO_MAX keys; the error is also what the engine then returns, and
+ * nothing is kept (a later call tries again). */
+#define TL_MEMO_MAX 8
+typedef int (*tl_memo_fn)(const struct tl_unit *unit, tl_arena *arena, void **out);
+int tl_rctx_memo(struct tl_rctx *cx, const void *key, tl_memo_fn compute, void **out);
+
 /* The fact of slot s inside a facts array. */
 void *tl_fact(const struct tl_rctx *cx, void *facts, tl_slot_id s);
 #define TL_FACT(cx, facts, type, s) ((type *)tl_fact((cx), (facts), (s)))
