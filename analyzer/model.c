@@ -635,6 +635,12 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
     else if (fn->flag.index == TL_ARG_NONE) missing = "flag=";
     else if (fn->done == TL_DONE_NONE) missing = "done=";
     break;
+  case TL_ME_START:
+    /* A start whose ticket exists only as its callback's argument (GIO's *_async: the
+     * GAsyncResult) names a callback= and no ticket=. */
+    if (fn->ticket.index == TL_ARG_NONE && fn->callback.index == TL_ARG_NONE)
+      missing = "ticket= (or callback=, when the ticket only reaches the callback)";
+    break;
   case TL_ME_BLOCKING: case TL_ME_LOCK: case TL_ME_UNLOCK:
     break;
   default:

@@ -123,19 +123,123 @@ Test(model, libc_model_blocking_and_locks) {
     cr_assert(tl_model_fn_blocks(f), "%s", blocking[i]);
   }
   cr_assert(tl_models_find(models, "usleep")->timer);
-  const struct tl_model_fn *join = tl_models_find(models, "pthread_join");
-  cr_assert_eq(join->event, TL_ME_AWAIT);
-  cr_assert(tl_model_fn_blocks(join), "an await without suspends blocks");
-  cr_assert_eq(tl_models_find(models, "pthread_create")->ticket.deref, 1);
+  cr_assert_null(tl_models_find(models, "pthread_join"), "threads are in pthread.model");
+  cr_assert_null(tl_models_find(models, "write"), "write is left out on purpose");
   const struct tl_model_fn *lock = tl_models_find(models, "pthread_mutex_lock");
   cr_assert_eq(lock->event, TL_ME_LOCK);
   cr_assert_eq(lock->mutex.index, 0);
   cr_assert_eq(tl_models_find(models, "pthread_mutex_unlock")->event, TL_ME_UNLOCK);
   cr_assert_not(tl_model_fn_blocks(lock));
-  cr_assert(tl_models_is_ticket_type(models, "pthread_t"));
   cr_assert_str_eq(tl_models_header_model(models, "/usr/include/x86_64-linux-gnu/sys/wait.h"),
                    "libc");
   cr_assert_null(tl_models_header_model(models, "/usr/include/mywait.h"));
+}
+
+static void load_shipped(const char *file) {
+  struct tl_srcerr err = {0};
+  char path[512];
+  snprintf(path, sizeof path, "%s/%s", TL_SOURCE_MODEL_DIR, file);
+  cr_assert_eq(tl_models_load_file(models, path, &err), 0, "%s:%d:%d: %s", err.file,
+               err.line, err.col, err.msg);
+}
+
+static const struct tl_model_fn *want_fn(const char *name, enum tl_model_event ev) {
+  const struct tl_model_fn *f = tl_models_find(models, name);
+  cr_assert_not_null(f, "%s is not modelled", name);
+  cr_assert_eq(f->event, ev, "%s is a '%s', expected '%s'", name,
+               tl_model_event_name(f->event), tl_model_event_name(ev));
+  return f;
+}
+
+Test(model, pthread_model_threads_are_tickets) {
+  load_shipped("pthread.model");
+  const struct tl_model_fn *create = want_fn("pthread_create", TL_ME_START);
+  cr_assert_eq(create->ticket.index, 0);
+  cr_assert_eq(create->ticket.deref, 1);
+  cr_assert_eq(create->offload_fn.index, 2);
+  cr_assert_eq(create->fill.index, 3, "the thread's argument is its result until the join");
+  const struct tl_model_fn *join = want_fn("pthread_join", TL_ME_AWAIT);
+  cr_assert(tl_model_fn_blocks(join), "an await without suspends blocks");
+  cr_assert_eq(join->value.index, 1);
+  want_fn("pthread_detach", TL_ME_DETACH);
+  cr_assert_eq(want_fn("thrd_create", TL_ME_START)->offload_fn.index, 1);
+  cr_assert(tl_model_fn_blocks(want_fn("thrd_join", TL_ME_AWAIT)));
+  want_fn("thrd_detach", TL_ME_DETACH);
+  cr_assert(tl_models_is_ticket_type(models, "pthread_t"));
+  cr_assert(tl_models_is_ticket_type(models, "thrd_t"));
+}
+
+/* The MPI-Checker's hard-coded list misses most of these: every nonblocking call of the
+ * standard's C binding must be here, with its request argument. */
+Test(model, mpi_model_names_every_nonblocking_call) {
+  load_shipped("mpi.model");
+  static const struct { const char *name; int req; } starts[] = {
+    { "MPI_Isend", 6 }, { "MPI_Ibsend", 6 }, { "MPI_Issend", 6 }, { "MPI_Irsend", 6 },
+    { "MPI_Irecv", 6 }, { "MPI_Imrecv", 4 }, { "MPI_Ibarrier", 1 }, { "MPI_Ibcast", 5 },
+    { "MPI_Ireduce", 7 }, { "MPI_Iallreduce", 6 }, { "MPI_Igather", 8 },
+    { "MPI_Igatherv", 9 }, { "MPI_Iscatter", 8 }, { "MPI_Iscatterv", 9 },
+    { "MPI_Iallgather", 7 }, { "MPI_Iallgatherv", 8 }, { "MPI_Ialltoall", 7 },
+    { "MPI_Ialltoallv", 9 }, { "MPI_Ialltoallw", 9 }, { "MPI_Ireduce_scatter", 6 },
+    { "MPI_Ireduce_scatter_block", 6 }, { "MPI_Iscan", 6 }, { "MPI_Iexscan", 6 },
+    { "MPI_Start", 0 }, { "MPI_Startall", 1 },
+  };
+  for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+    const struct tl_model_fn *f = want_fn(starts[i].name, TL_ME_START);
+    cr_assert_eq(f->ticket.index, starts[i].req, "%s", starts[i].name);
+    cr_assert_eq(f->ticket.deref, 1, "%s", starts[i].name);
+  }
+  cr_assert_eq(want_fn("MPI_Isend", TL_ME_START)->lend.index, 0);
+  cr_assert_eq(want_fn("MPI_Irecv", TL_ME_START)->fill.index, 0);
+  cr_assert_eq(want_fn("MPI_Ialltoallw", TL_ME_START)->fill.index, 4);
+  const struct tl_model_fn *wait = want_fn("MPI_Wait", TL_ME_AWAIT);
+  cr_assert(tl_model_fn_blocks(wait), "MPI_Wait blocks the thread: no suspends");
+  const char *all[] = { "MPI_Waitall", "MPI_Waitany", "MPI_Waitsome" };
+  for (size_t i = 0; i < 3; i++) {
+    const struct tl_model_fn *f = want_fn(all[i], TL_ME_AWAIT_ALL);
+    cr_assert_eq(f->count.index, 0, "%s", all[i]);
+    cr_assert_eq(f->tickets.index, 1, "%s", all[i]);
+  }
+  const char *polls[] = { "MPI_Test", "MPI_Testall", "MPI_Testany", "MPI_Testsome" };
+  for (size_t i = 0; i < 4; i++) want_fn(polls[i], TL_ME_POLL);
+  want_fn("MPI_Request_free", TL_ME_DETACH);
+  cr_assert(tl_models_is_ticket_type(models, "MPI_Request"));
+  cr_assert_str_eq(tl_models_header_model(models, "/usr/include/x86_64-linux-gnu/mpich/mpi.h"),
+                   "mpi");
+}
+
+Test(model, library_models_load_with_their_ticket_types) {
+  static const struct { const char *file, *type, *fn; enum tl_model_event ev; } libs[] = {
+    { "posix_aio.model", "struct aiocb", "aio_return", TL_ME_CONSUME },
+    { "liburing.model", "struct io_uring_cqe *", "io_uring_cqe_seen", TL_ME_CONSUME },
+    { "libuv.model", "uv_fs_t", "uv_fs_req_cleanup", TL_ME_CONSUME },
+    { "glib.model", "GAsyncResult *", "g_input_stream_read_finish", TL_ME_CONSUME },
+    { "cuda.model", "cudaStream_t", "cudaStreamSynchronize", TL_ME_AWAIT },
+  };
+  for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+    load_shipped(libs[i].file);
+    cr_assert(tl_models_is_ticket_type(models, libs[i].type), "%s", libs[i].type);
+    want_fn(libs[i].fn, libs[i].ev);
+  }
+  cr_assert_eq(want_fn("aio_error", TL_ME_POLL)->done, TL_DONE_NE);
+  cr_assert(tl_model_fn_blocks(want_fn("aio_suspend", TL_ME_BLOCKING)));
+  cr_assert_eq(want_fn("uv_queue_work", TL_ME_START)->offload_fn.index, 2);
+  cr_assert_eq(want_fn("uv_queue_work", TL_ME_START)->callback.index, 3);
+  cr_assert_eq(want_fn("g_task_run_in_thread", TL_ME_START)->offload_fn.index, 1);
+  cr_assert_eq(want_fn("cudaMemcpyAsync", TL_ME_START)->fill.index, 0);
+  cr_assert(tl_model_fn_blocks(want_fn("cudaDeviceSynchronize", TL_ME_BLOCKING)));
+}
+
+/* GIO's *_async calls return nothing: the ticket (a GAsyncResult) only reaches the
+ * callback. A start may name a callback= instead of a ticket=. */
+Test(model, start_with_a_callback_needs_no_ticket) {
+  load_ok("model m\nfn read_async start fill=1 callback=5\n");
+  const struct tl_model_fn *f = tl_models_find(models, "read_async");
+  cr_assert_not_null(f);
+  cr_assert_eq(f->ticket.index, TL_ARG_NONE);
+  cr_assert_eq(f->callback.index, 5);
+  cr_assert_eq(f->fill.index, 1);
+  load_shipped("glib.model");
+  cr_assert_eq(want_fn("g_file_read_async", TL_ME_START)->ticket.index, TL_ARG_NONE);
 }
 
 /* ---- malformed models ------------------------------------------------------------------ */
@@ -156,7 +260,8 @@ static const struct bad_case bad_cases[] = {
   { "model m\nfn a start ticket=**1\n", 2, 19, "invalid argument '**1'" },
   { "model m\nfn a start ticket=1x\n", 2, 19, "invalid argument '1x'" },
   { "model m\nfn a start ticket=-1\n", 2, 19, "invalid argument '-1'" },
-  { "model m\nfn a start\n", 2, 6, "'start' function 'a' needs role ticket=" },
+  { "model m\nfn a start\n", 2, 6, "'start' function 'a' needs role ticket= (or callback=" },
+  { "model m\nfn a start fill=1\n", 2, 6, "needs role ticket= (or callback=" },
   { "model m\nfn a await value=*1\n", 2, 6, "'await' function 'a' needs role ticket=" },
   { "model m\nfn a await-all tickets=0\n", 2, 6, "needs role count=" },
   { "model m\nfn a await-all count=0\n", 2, 6, "needs role tickets=" },
