@@ -1006,6 +1006,7 @@ static enum tl_ev_kind ev_of_model(enum tl_model_event me) {
   case TL_ME_BLOCKING:  return TL_EV_BLOCKING;
   case TL_ME_LOCK:      return TL_EV_LOCK;
   case TL_ME_UNLOCK:    return TL_EV_UNLOCK;
+  case TL_ME_FREE:      return TL_EV_CALL;      /* a CALL whose aux is the freed buffer */
   }
   return TL_EV_CALL;
 }
@@ -1118,6 +1119,10 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     case TL_ME_BLOCKING:
       ev.dst = res;
       if (m->timer) ev.flags |= TL_F_TIMER;
+      break;
+    case TL_ME_FREE:
+      ev.aux = role_slot(fe, m->buffer, args, nargs, res);
+      ev.dst = res;
       break;
     }
     note_fnref(fe, m->async_fn, c, nargs, TL_FN_ASYNC_PASSED);

@@ -59,7 +59,7 @@ static const char *const event_names[] = {
   [TL_ME_START] = "start",       [TL_ME_AWAIT] = "await",   [TL_ME_AWAIT_ALL] = "await-all",
   [TL_ME_POLL] = "poll",         [TL_ME_READ] = "read",     [TL_ME_DETACH] = "detach",
   [TL_ME_CONSUME] = "consume",   [TL_ME_SETTLE] = "settle", [TL_ME_BLOCKING] = "blocking",
-  [TL_ME_LOCK] = "lock",         [TL_ME_UNLOCK] = "unlock",
+  [TL_ME_LOCK] = "lock",         [TL_ME_UNLOCK] = "unlock", [TL_ME_FREE] = "free",
 };
 #define NEVENTS (sizeof event_names / sizeof event_names[0])
 
@@ -99,6 +99,7 @@ static const struct role {
   { "offload-fn", offsetof(struct tl_model_fn, offload_fn), EV(TL_ME_START) },
   { "callback",   offsetof(struct tl_model_fn, callback),   EV(TL_ME_START) | EV(TL_ME_CONSUME) },
   { "mutex",      offsetof(struct tl_model_fn, mutex),      EV(TL_ME_LOCK) | EV(TL_ME_UNLOCK) },
+  { "buffer",     offsetof(struct tl_model_fn, buffer),     EV(TL_ME_FREE) },
 };
 #define NROLES (sizeof roles / sizeof roles[0])
 
@@ -552,7 +553,7 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   if (ev == NEVENTS)
     return merr(f, t[2].line, t[2].col,
                 "unknown event '%s' (expected start, await, await-all, poll, read, detach, "
-                "consume, settle, blocking, lock or unlock)", tok_text(b, sizeof b, &t[2]));
+                "consume, settle, blocking, lock, unlock or free)", tok_text(b, sizeof b, &t[2]));
 
   struct tl_model_fn *fn = tl_arena_alloc(st->arena, sizeof *fn);
   if (!fn) return nomem(f);
@@ -603,7 +604,7 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
     if (!role)
       return merr(f, r->line, r->col,
                   "unknown role '%s=' (expected ticket=, tickets=, count=, lend=, fill=, "
-                  "value=, status=, flag=, async-fn=, offload-fn=, callback=, mutex=, done=)",
+                  "value=, status=, flag=, async-fn=, offload-fn=, callback=, mutex=, buffer=, done=)",
                   tl_srcerr_quote(b, sizeof b, r->key));
     if (!(role->events & EV(ev)))
       return merr(f, r->line, r->col, "role '%s=' does not apply to a '%s' function",
@@ -642,6 +643,9 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
       missing = "ticket= (or callback=, when the ticket only reaches the callback)";
     break;
   case TL_ME_BLOCKING: case TL_ME_LOCK: case TL_ME_UNLOCK:
+    break;
+  case TL_ME_FREE:
+    if (fn->buffer.index == TL_ARG_NONE) missing = "buffer=";
     break;
   default:
     if (fn->ticket.index == TL_ARG_NONE) missing = "ticket=";

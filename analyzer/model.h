@@ -30,7 +30,8 @@ enum tl_model_event {
   TL_ME_SETTLE,     /* settles a ticket from the producer side */
   TL_ME_BLOCKING,   /* may block the calling thread */
   TL_ME_LOCK,
-  TL_ME_UNLOCK
+  TL_ME_UNLOCK,
+  TL_ME_FREE        /* frees a buffer (free, realloc): lowered as a CALL whose aux is it */
 };
 
 #define TL_ARG_NONE (-1)
@@ -60,6 +61,7 @@ struct tl_model_fn {
   struct tl_argref offload_fn;  /* offload-fn= function run on another thread */
   struct tl_argref callback;    /* callback= function run on the loop later */
   struct tl_argref mutex;       /* mutex=   the lock taken or released (lock, unlock) */
+  struct tl_argref buffer;      /* buffer=  the buffer a `free` function releases */
   enum tl_done_op done;         /* done= predicate on `flag` meaning completed */
   const char *done_constant;    /* for eq:/ne: the constant's name or number */
   unsigned suspends : 1;        /* only inside async functions */
