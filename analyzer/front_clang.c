@@ -993,6 +993,43 @@ static int call_in_macro(struct fe *fe, CXCursor c, const char *callee) {
   return !name || strcmp(name, callee) != 0;
 }
 
+/* TL_F_NOT_TICKET: the argument of ticket role r is no ticket: a null pointer constant, a
+ * model `sentinel`, or a cast from a type that is neither a ticket, nor a pointer to or an
+ * array of tickets, nor `void *` (a ticket passed through a context pointer is trusted). */
+static int arg_not_ticket(struct fe *fe, CXCursor call, struct tl_argref r,
+                          const struct val *args, unsigned nargs) {
+  if (r.index < 0 || (unsigned)r.index >= nargs) return 0;
+  if (val_is_null(&args[r.index])) return 1;
+  CXCursor a = strip(fe, clang_Cursor_getArgument(call, (unsigned)r.index));
+  if (!r.deref && clang_getCursorKind(a) == CXCursor_DeclRefExpr) {
+    const char *name = take(fe, clang_getCursorSpelling(a));
+    if (tl_models_is_sentinel(fe->models, name)) return 1;
+  } else if (!r.deref) {
+    const char *text = tok_text_range(fe, start_off(fe, a), end_off(fe, a));
+    if (text && tl_models_is_sentinel(fe->models, text)) return 1;
+  }
+  int cast = 0;
+  for (int depth = 0; depth < 8 && clang_getCursorKind(a) == CXCursor_CStyleCastExpr; depth++) {
+    a = last_kid(fe, a);
+    if (clang_Cursor_isNull(a)) return 0;
+    a = strip(fe, a);
+    cast = 1;
+  }
+  if (!cast) return 0;
+  uint8_t ti = type_info(fe, clang_getCursorType(a));
+  return !(ti & (TI_TICKET | TI_ELEM_TICKET | TI_VOIDPTR));
+}
+
+/* The function a model's async-fn=, offload-fn= or callback= argument names, or NULL. */
+static const char *model_fn_arg(struct fe *fe, const struct tl_model_fn *m, CXCursor call,
+                                unsigned nargs) {
+  const struct tl_argref *refs[] = {&m->async_fn, &m->offload_fn, &m->callback};
+  for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++)
+    if (refs[i]->index >= 0 && (unsigned)refs[i]->index < nargs)
+      return fn_arg_name(fe, clang_Cursor_getArgument(call, (unsigned)refs[i]->index));
+  return NULL;
+}
+
 static enum tl_ev_kind ev_of_model(enum tl_model_event me) {
   switch (me) {
   case TL_ME_START:     return TL_EV_START;
@@ -1078,6 +1115,9 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
       }
       if (m->timer) ev.flags |= TL_F_TIMER;
       if (m->offload_fn.index != TL_ARG_NONE) ev.flags |= TL_F_OFFLOAD;
+      if (m->ticket.deref && m->ticket.index >= 0 && (unsigned)m->ticket.index < nargs &&
+          val_is_null(&args[m->ticket.index]))
+        ev.flags |= TL_F_NOT_TICKET;              /* the ticket has nowhere to go */
       break;
     case TL_ME_AWAIT:
     case TL_ME_AWAIT_ALL:
@@ -1125,6 +1165,12 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
       ev.dst = res;
       break;
     }
+    if (m->event != TL_ME_START && m->event != TL_ME_BLOCKING && m->event != TL_ME_LOCK &&
+        m->event != TL_ME_UNLOCK &&
+        arg_not_ticket(fe, c, m->ticket.index != TL_ARG_NONE ? m->ticket : m->tickets, args,
+                       nargs))
+      ev.flags |= TL_F_NOT_TICKET;
+    ev.fn_arg = model_fn_arg(fe, m, c, nargs);
     note_fnref(fe, m->async_fn, c, nargs, TL_FN_ASYNC_PASSED);
     note_fnref(fe, m->callback, c, nargs, TL_FN_CALLBACK);
     note_fnref(fe, m->offload_fn, c, nargs, TL_FN_OFFLOADED);
@@ -1859,6 +1905,12 @@ static void lower_return(struct fe *fe, CXCursor c) {
     lower_expr(fe, e, want_value(), &v);
     if (val_is_ticket(fe, &v) || (v.slot && (slot(fe, v.slot)->flags & TL_SLOT_TICKET)))
       ev.ticket = v.slot;
+    /* `return TK_EFAILED;`, `return -1;`: an error code (a rejection, for an async function) */
+    enum CXTypeKind tk = clang_getCanonicalType(clang_getCursorType(e)).kind;
+    if (!v.has_value && !v.slot && !v.is_call) eval_const(&v);
+    if (v.has_value && v.value != 0 &&
+        ((tk >= CXType_Bool && tk <= CXType_Int128) || tk == CXType_Enum))
+      ev.flags |= TL_F_NONZERO;
   }
   ev.uses = fe->uses.data + mark;
   ev.nuses = fe->uses.size - mark;

@@ -194,6 +194,7 @@ int tl_func_add_event(struct tl_unit *u, struct tl_func *self, uint32_t b,
   struct tl_event copy = *ev;
   if (copy_ids(u->arena, &copy.uses, ev->uses, ev->nuses)) return TL_ENOMEM;
   if (ev->callee && !(copy.callee = tl_arena_strdup(u->arena, ev->callee))) return TL_ENOMEM;
+  if (ev->fn_arg && !(copy.fn_arg = tl_arena_strdup(u->arena, ev->fn_arg))) return TL_ENOMEM;
   struct tl_block *blk = &self->blocks[b];
   if (ARENA_GROW(u->arena, blk->events, blk->cap_events, blk->nevents, blk->nevents + 1))
     return TL_ENOMEM;
@@ -361,7 +362,7 @@ static const char *const slot_flag_names[] = {
 
 static const char *const ev_flag_names[] = {
   "discarded", "void-cast", "lends", "fills", "status-discarded", "const", "null", "in-cond",
-  "compare", "cast", "arith", "timer", "offload", "macro", "noreturn",
+  "compare", "cast", "arith", "timer", "offload", "macro", "noreturn", "not-ticket", "nonzero",
 };
 
 static const char *const fn_flag_names[] = {
@@ -431,6 +432,7 @@ static void dump_event(FILE *out, const struct tl_func *f, const struct tl_event
   if (ev->aux)    { fputs(" aux=", out);    dump_slot_ref(out, f, ev->aux); }
   dump_uses(out, f, ev->uses, ev->nuses);
   if (ev->callee) fprintf(out, " callee=%s", ev->callee);
+  if (ev->fn_arg) fprintf(out, " fn=%s", ev->fn_arg);
   if (ev->model) fprintf(out, " model=%s", ev->model->model ? ev->model->model : "?");
   dump_flags(out, ev->flags, ev_flag_names, NELEMS(ev_flag_names));
   fputc('\n', out);

@@ -82,7 +82,12 @@ enum {
   TL_F_TIMER            = 1u << 11, /* START: a timer (pacing on purpose) */
   TL_F_OFFLOAD          = 1u << 12, /* START: runs its function on another thread */
   TL_F_MACRO            = 1u << 13, /* the event comes from a macro expansion */
-  TL_F_NORETURN         = 1u << 14  /* CALL: never returns (exit, abort) */
+  TL_F_NORETURN         = 1u << 14, /* CALL: never returns (exit, abort) */
+  TL_F_NOT_TICKET       = 1u << 15, /* hand-ins, POLL, READ: the ticket argument is not a
+                                       ticket (a null pointer constant, a model `sentinel`,
+                                       a cast from another type); START: its `*N` ticket
+                                       argument is a null pointer */
+  TL_F_NONZERO          = 1u << 16  /* RETURN: returns a nonzero integer constant */
 };
 
 struct tl_event {
@@ -94,6 +99,8 @@ struct tl_event {
   tl_slot_id *uses;
   const char *callee;               /* interned; NULL when not a call */
   const struct tl_model_fn *model;  /* NULL when the models do not know the callee */
+  const char *fn_arg;               /* interned; the function named by the model's async-fn=,
+                                       offload-fn= or callback= argument, NULL when none */
 };
 
 /* Comparison of a branch condition, normalised by the front-end: `slot OP constant`. */

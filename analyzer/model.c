@@ -1,5 +1,5 @@
 /* model.c — model files (docs/models.md) read through the line format (lines.h) into a set
- * of library functions, ticket types, async markers and headers.
+ * of library functions, ticket types, async markers, sentinels and headers.
  *
  * Loading is a transaction: a batch (one buffer, one file, or one directory) is parsed and
  * checked into a `struct stage` with its own arena; only when every line is valid and every
@@ -50,6 +50,7 @@ struct tl_models {
   struct fn_table table;
   str_array types;               /* canonical spellings (type_canon) */
   str_array markers;
+  str_array sentinels;
   header_array headers;
 };
 
@@ -107,6 +108,7 @@ static const struct role {
 #define DONE_EVENTS     EV(TL_ME_POLL)
 #define SUSPENDS_EVENTS (EV(TL_ME_AWAIT) | EV(TL_ME_AWAIT_ALL))
 #define TIMER_EVENTS    (EV(TL_ME_START) | EV(TL_ME_BLOCKING))
+#define CALLBACK_EVENTS (EV(TL_ME_START) | EV(TL_ME_CONSUME))
 
 static struct tl_argref *role_ref(struct tl_model_fn *fn, const struct role *r) {
   return (struct tl_argref *)((char *)fn + r->offset);
@@ -250,6 +252,7 @@ void tl_models_free(tl_models *self) {
   free(self->table.slots);
   tl_array_free(&self->types);
   tl_array_free(&self->markers);
+  tl_array_free(&self->sentinels);
   tl_array_free(&self->headers);
   free(self);
 }
@@ -271,6 +274,13 @@ int tl_models_is_async_marker(const tl_models *self, const char *name) {
   if (!self || !name) return 0;
   for (uint32_t i = 0; i < self->markers.size; i++)
     if (strcmp(self->markers.data[i], name) == 0) return 1;
+  return 0;
+}
+
+int tl_models_is_sentinel(const tl_models *self, const char *name) {
+  if (!self || !name) return 0;
+  for (uint32_t i = 0; i < self->sentinels.size; i++)
+    if (strcmp(self->sentinels.data[i], name) == 0) return 1;
   return 0;
 }
 
@@ -300,7 +310,7 @@ struct stage {
   fn_array fns;                 /* unique names; a later file of the batch replaces */
   TL_ARRAY(uint32_t) fn_file;   /* the batch's file number of fns[i] */
   struct fn_table table;
-  str_array types, markers;
+  str_array types, markers, sentinels;
   header_array headers;
   uint32_t nfiles;
 };
@@ -321,6 +331,7 @@ static void stage_free(struct stage *st) {
   free(st->table.slots);
   tl_array_free(&st->types);
   tl_array_free(&st->markers);
+  tl_array_free(&st->sentinels);
   tl_array_free(&st->headers);
 }
 
@@ -451,20 +462,32 @@ static int do_type(struct mfile *f, const struct tl_line *ln) {
   return 0;
 }
 
-static int do_marker(struct mfile *f, const struct tl_line *ln) {
+/* `async-marker NAME...` and `sentinel NAME...`: identifiers into `into`. */
+static int do_names(struct mfile *f, const struct tl_line *ln, const char *directive,
+                    const char *what, str_array *into) {
   const struct tl_token *t = ln->tokens;
   char b[160];
-  if (ln->ntokens < 2) return merr(f, t->line, t->col, "'async-marker' needs a macro name");
+  char a[64];
+  snprintf(a, sizeof a, "a %s", what);
+  if (ln->ntokens < 2) return merr(f, t->line, t->col, "'%s' needs %s", directive, a);
   for (uint32_t i = 1; i < ln->ntokens; i++) {
-    int rc = want_word(f, &t[i], "a macro name");
+    int rc = want_word(f, &t[i], a);
     if (rc < 0) return rc;
     if (!is_c_ident(t[i].value))
-      return merr(f, t[i].line, t[i].col, "invalid macro name '%s'",
+      return merr(f, t[i].line, t[i].col, "invalid %s '%s'", what,
                   tok_text(b, sizeof b, &t[i]));
-    rc = str_push(f, &f->st->markers, t[i].value);
+    rc = str_push(f, into, t[i].value);
     if (rc < 0) return rc;
   }
   return 0;
+}
+
+static int do_marker(struct mfile *f, const struct tl_line *ln) {
+  return do_names(f, ln, "async-marker", "macro name", &f->st->markers);
+}
+
+static int do_sentinel(struct mfile *f, const struct tl_line *ln) {
+  return do_names(f, ln, "sentinel", "constant name", &f->st->sentinels);
 }
 
 /* N, *N or ret into *ref; 0 or an error at the value. */
@@ -561,11 +584,12 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   if (!fn->name) return nomem(f);
   fn->event = (enum tl_model_event)ev;
   for (size_t r = 0; r < NROLES; r++) role_ref(fn, &roles[r])->index = TL_ARG_NONE;
+  fn->callback_err = -1;
   fn->model = f->model;
   fn->file = f->name;
   fn->line = (int)ln->line;
 
-  unsigned seen_flags = 0;          /* 1 suspends, 2 timer, 4 done */
+  unsigned seen_flags = 0;          /* 1 suspends, 2 timer, 4 done, 8 callback-err */
   for (uint32_t i = 3; i < ln->ntokens; i++) {
     const struct tl_token *r = &t[i];
     if (!r->key) {
@@ -600,11 +624,27 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
       if (rc < 0) return rc;
       continue;
     }
+    if (strcmp(r->key, "callback-err") == 0) {
+      if (seen_flags & 8) return merr(f, r->line, r->col, "duplicate role 'callback-err='");
+      if (!(CALLBACK_EVENTS & EV(ev)))
+        return merr(f, r->line, r->col, "role 'callback-err=' does not apply to a '%s' "
+                    "function", event_names[ev]);
+      seen_flags |= 8;
+      struct tl_argref p;
+      rc = parse_argref(f, r, &p);
+      if (rc < 0) return rc;
+      if (p.index < 0 || p.deref)
+        return merr(f, r->line, r->value_col, "invalid parameter '%s' for 'callback-err=' "
+                    "(expected N)", tl_srcerr_quote(b, sizeof b, r->value));
+      fn->callback_err = p.index;
+      continue;
+    }
     const struct role *role = role_find(r->key);
     if (!role)
       return merr(f, r->line, r->col,
                   "unknown role '%s=' (expected ticket=, tickets=, count=, lend=, fill=, "
-                  "value=, status=, flag=, async-fn=, offload-fn=, callback=, mutex=, buffer=, done=)",
+                  "value=, status=, flag=, async-fn=, offload-fn=, callback=, callback-err=, "
+                  "mutex=, buffer=, done=)",
                   tl_srcerr_quote(b, sizeof b, r->key));
     if (!(role->events & EV(ev)))
       return merr(f, r->line, r->col, "role '%s=' does not apply to a '%s' function",
@@ -651,6 +691,8 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
     if (fn->ticket.index == TL_ARG_NONE) missing = "ticket=";
     break;
   }
+  if (!missing && fn->callback_err >= 0 && fn->callback.index == TL_ARG_NONE)
+    missing = "callback= (with callback-err=)";
   if (missing)
     return merr(f, t[2].line, t[2].col, "'%s' function '%s' needs role %s", event_names[ev],
                 fn->name, missing);
@@ -700,7 +742,7 @@ static int stage_buffer(struct stage *st, const char *name, const char *buf, siz
     int (*fn)(struct mfile *, const struct tl_line *);
   } directives[] = {
     { "model", do_model }, { "header", do_header }, { "type", do_type },
-    { "async-marker", do_marker }, { "fn", do_fn },
+    { "async-marker", do_marker }, { "sentinel", do_sentinel }, { "fn", do_fn },
   };
   for (uint32_t i = 0; i < lines.nlines; i++) {
     const struct tl_line *ln = &lines.lines[i];
@@ -717,7 +759,7 @@ static int stage_buffer(struct stage *st, const char *name, const char *buf, siz
       d++;
     if (d == sizeof directives / sizeof directives[0]) {
       rc = merr(&f, t->line, t->col, "unknown directive '%s' (expected model, header, type, "
-                "async-marker or fn)", tok_text(b, sizeof b, t));
+                "async-marker, sentinel or fn)", tok_text(b, sizeof b, t));
       goto fail;
     }
     if (!f.model && directives[d].fn != do_model) {
@@ -755,6 +797,7 @@ static int stage_commit(tl_models *self, struct stage *st, struct tl_srcerr *err
       tl_array_reserve(&self->fns, need) < 0 ||
       tl_array_reserve(&self->types, self->types.size + st->types.size) < 0 ||
       tl_array_reserve(&self->markers, self->markers.size + st->markers.size) < 0 ||
+      tl_array_reserve(&self->sentinels, self->sentinels.size + st->sentinels.size) < 0 ||
       tl_array_reserve(&self->headers, self->headers.size + st->headers.size) < 0 ||
       tl_array_reserve(&self->arenas, self->arenas.size + 1) < 0 ||
       table_prepare(&self->table, need, &fresh) < 0) {
@@ -779,6 +822,9 @@ static int stage_commit(tl_models *self, struct stage *st, struct tl_srcerr *err
   for (uint32_t i = 0; i < st->markers.size; i++)
     if (!str_has(&self->markers, st->markers.data[i], str_eq))
       self->markers.data[self->markers.size++] = st->markers.data[i];
+  for (uint32_t i = 0; i < st->sentinels.size; i++)
+    if (!str_has(&self->sentinels, st->sentinels.data[i], str_eq))
+      self->sentinels.data[self->sentinels.size++] = st->sentinels.data[i];
   for (uint32_t i = 0; i < st->headers.size; i++) {
     uint32_t j = 0;
     while (j < self->headers.size && strcmp(self->headers.data[j].path,

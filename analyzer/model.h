@@ -5,8 +5,10 @@
  *   header ticket.h
  *   type tk_promise *
  *   async-marker TK_ASYNC
+ *   sentinel MPI_REQUEST_NULL
  *   fn tk_async  start  ticket=ret async-fn=1
  *   fn tk_await  await  ticket=0 value=*1 status=ret suspends
+ *   fn tk_then   consume ticket=0 callback=1 callback-err=0
  *   fn MPI_Isend start  ticket=*6 lend=*0
  *   fn MPI_Test  poll   ticket=*0 flag=*1 done=nonzero
  *   fn tk_state  poll   ticket=0 flag=ret done=ne:TK_PENDING
@@ -60,6 +62,8 @@ struct tl_model_fn {
   struct tl_argref async_fn;    /* async-fn= function run as an async function */
   struct tl_argref offload_fn;  /* offload-fn= function run on another thread */
   struct tl_argref callback;    /* callback= function run on the loop later */
+  int callback_err;             /* callback-err= the callback's parameter (0-based) that
+                                   receives the ticket's error; -1 when not said */
   struct tl_argref mutex;       /* mutex=   the lock taken or released (lock, unlock) */
   struct tl_argref buffer;      /* buffer=  the buffer a `free` function releases */
   enum tl_done_op done;         /* done= predicate on `flag` meaning completed */
@@ -95,6 +99,9 @@ const struct tl_model_fn *tl_models_find(const tl_models *self, const char *fn_n
 int  tl_models_is_ticket_type(const tl_models *self, const char *type_spelling);
 /* 1 when `name` is an async marker macro of a loaded model (TK_ASYNC). */
 int  tl_models_is_async_marker(const tl_models *self, const char *name);
+/* 1 when `name` is a `sentinel` of a loaded model: a constant of a ticket type that names no
+ * ticket (MPI_REQUEST_NULL). Matched exactly. */
+int  tl_models_is_sentinel(const tl_models *self, const char *name);
 /* Number of functions, and the i-th, for listing. */
 size_t tl_models_count(const tl_models *self);
 const struct tl_model_fn *tl_models_at(const tl_models *self, size_t i);

@@ -134,6 +134,10 @@ typedef struct tk__coro {
 
 /* The coroutine running on this thread, or NULL (loop code, then-callbacks, main). */
 tk__coro *tk__coro_current(void);
+/* The loop a call that names none belongs to (tk_await(NULL, ...)), for checked mode: the
+ * running coroutine's, else the one in tk_loop_run on this thread, else the one made last
+ * on this thread and not yet freed; NULL when there is none. */
+tk_loop *tk__loop_here(void);
 /* Suspend the current coroutine until co->waits drops to 0; `site` names the await. */
 void tk__coro_suspend(tk__coro *co, tk__callsite site);
 /* Make a suspended coroutine runnable (its waits reached 0). */

@@ -15,9 +15,16 @@
 
 static _Thread_local tk__coro *tk__current;     /* the coroutine running on this thread */
 static _Thread_local tk_loop *tk__running_loop; /* the loop in tk_loop_run on this thread */
+static _Thread_local tk_loop *tk__newest_loop;  /* made last on this thread, until freed */
 
 tk__coro *tk__coro_current(void) {
   return tk__current;
+}
+
+tk_loop *tk__loop_here(void) {
+  if (tk__current)
+    return tk__current->loop;
+  return tk__running_loop ? tk__running_loop : tk__newest_loop;
 }
 
 /* ---- the task queue -------------------------------------------------------------------- */
@@ -299,6 +306,7 @@ tk_loop *tk_loop_new(void) {
   const char *trace = getenv("TK_TRACE");
   if (trace && *trace)
     tk__trace_open(&loop->trace, trace, loop->t0_ns);  /* failure: no trace, not an error */
+  tk__newest_loop = loop;
   return loop;
 }
 
@@ -401,6 +409,8 @@ int tk_loop_run(tk_loop *loop) {
 void tk_loop_free(tk_loop *loop) {
   if (!loop || loop->running)
     return;
+  if (tk__newest_loop == loop)
+    tk__newest_loop = NULL;
   tk__work *left = tk__pool_close(&loop->pool);
   while (left) {
     tk__work *next = left->next;

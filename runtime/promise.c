@@ -116,6 +116,14 @@ static void report_collected(const tk_promise *p, const char *call, tk__callsite
                call, tk__kind_name(p->kind));
 }
 
+/* NULL where a ticket is needed: no issuing call made it, so it is reported at the hand-in,
+ * on the loop the caller runs on (there is no ticket to name one). */
+static void report_not_ticket(const char *call, const char *what, tk__callsite site) {
+  tk_loop *loop = tk__loop_here();
+  if (loop && loop->checked)
+    tk__report("invalid-ticket", site, "'%s' on %s, which is not a ticket", call, what);
+}
+
 static void report_outside(const tk_promise *p, const char *call, tk__callsite site) {
   if (p->loop->checked)
     tk__report("await-outside-async", site, "'%s' called outside an async function", call);
@@ -132,8 +140,10 @@ static int outcome(const tk_promise *p, void **result) {
 int tk_await(tk_promise *p, void **result) {
   tk__callsite site = tk__site_take();
   tk__slow_check(site);
-  if (!p)
+  if (!p) {
+    report_not_ticket("tk_await", "NULL", site);
     return TK_EINVAL;
+  }
   if (p->flags & TK__P_HANDED_IN) {
     report_collected(p, "tk_await", site);
     return TK_ECOLLECTED;
@@ -161,10 +171,17 @@ int tk_await_all(tk_promise **ps, size_t n, void **results) {
   tk__slow_check(site);
   if (n == 0)
     return 0;
-  if (!ps)
+  if (!ps) {
+    report_not_ticket("tk_await_all", "a NULL array", site);
     return TK_EINVAL;
+  }
   for (size_t i = 0; i < n; i++)
-    if (!ps[i] || ps[i]->loop != ps[0]->loop)
+    if (!ps[i]) {
+      report_not_ticket("tk_await_all", "an array holding NULL", site);
+      return TK_EINVAL;
+    }
+  for (size_t i = 0; i < n; i++)
+    if (ps[i]->loop != ps[0]->loop)
       return TK_EINVAL;
   /* Validate everything before collecting anything: on error no ticket is collected. */
   size_t bad = n;
@@ -212,6 +229,8 @@ int tk_await_all(tk_promise **ps, size_t n, void **results) {
 int tk_then(tk_promise *p, tk_then_cb cb, void *arg) {
   tk__callsite site = tk__site_take();
   tk__slow_check(site);
+  if (!p)
+    report_not_ticket("tk_then", "NULL", site);
   if (!p || !cb)
     return TK_EINVAL;
   if (p->flags & TK__P_HANDED_IN) {
@@ -230,8 +249,10 @@ int tk_then(tk_promise *p, tk_then_cb cb, void *arg) {
 void tk_detach(tk_promise *p) {
   tk__callsite site = tk__site_take();
   tk__slow_check(site);
-  if (!p)
+  if (!p) {
+    report_not_ticket("tk_detach", "NULL", site);
     return;
+  }
   if (p->flags & TK__P_HANDED_IN) {
     report_collected(p, "tk_detach", site);
     return;

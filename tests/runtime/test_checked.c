@@ -231,6 +231,52 @@ Test(checked, await_in_then_callback_is_outside_async) {
   run_and_compare(loop);
 }
 
+/* ---- invalid-ticket: NULL where a ticket is needed ------------------------------------- */
+
+static int hands_in_null(void *arg, void **result) {
+  lines *l = arg;
+  (void)result;
+  tk_promise *none[2] = {tk_sleep(l->loop, 1), NULL};
+  l->a = __LINE__; l->rc = tk_await(NULL, NULL);
+  l->b = __LINE__; l->rc2 = tk_await_all(none, 2, NULL);
+  l->c = __LINE__; tk_detach(NULL);
+  tk_detach(none[0]);                   /* tk_await_all collected nothing */
+  return tk_await_all(NULL, 0, NULL);   /* nothing to wait for: not a misuse */
+}
+
+Test(checked, null_handed_in_is_not_a_ticket) {
+  tk_loop *loop = checked_loop();
+  lines l = {.loop = loop};
+  int M = __LINE__; int rc = tk_then(NULL, ignore, NULL);   /* main, before the loop runs */
+  cr_assert_eq(rc, TK_EINVAL);
+  tk_then(tk_async(loop, hands_in_null, &l), ignore, NULL);
+  cr_assert_eq(tk_loop_run(loop), 0);
+  cr_assert_eq(l.rc, TK_EINVAL);
+  cr_assert_eq(l.rc2, TK_EINVAL);
+  expect("invalid-ticket", M, "'tk_then' on NULL, which is not a ticket");
+  expect("invalid-ticket", l.a, "'tk_await' on NULL, which is not a ticket");
+  expect("invalid-ticket", l.b, "'tk_await_all' on an array holding NULL, which is not a ticket");
+  expect("invalid-ticket", l.c, "'tk_detach' on NULL, which is not a ticket");
+  run_and_compare(loop);
+}
+
+Test(checked, null_handed_in_is_quiet_unchecked) {
+  tk_loop *loop = checked_loop();
+  tk_loop_set_checked(loop, 0);
+  cr_assert_eq(tk_await(NULL, NULL), TK_EINVAL);
+  cr_assert_eq(tk_await_all(NULL, 1, NULL), TK_EINVAL);
+  cr_assert_eq(tk_then(NULL, ignore, NULL), TK_EINVAL);
+  tk_detach(NULL);
+  run_and_compare(loop);
+}
+
+Test(checked, null_handed_in_with_no_loop_is_quiet) {
+  test_capture_begin(&cap);
+  cr_assert_eq(tk_await(NULL, NULL), TK_EINVAL);   /* no loop on this thread: no checked mode */
+  tk_detach(NULL);
+  cr_assert_str_eq(test_capture_end(&cap), "");
+}
+
 /* ---- double-await (ASan watches that the second await reads no freed memory) ----------- */
 
 static int awaits_twice(void *arg, void **result) {
