@@ -79,9 +79,9 @@ section_runtime() {
     rm -rf "$tmp"
 }
 
-# The rules ticketlint must find in coffee_shop_bugs.c (the rest of the article's rules
-# arrive with their analyzer rules; --list-rules says which exist).
-lint_rules="unawaited-ticket serial-await-in-loop ticket-as-value double-await"
+# The rules ticketlint must find in coffee_shop_bugs.c: each of the article's mistakes.
+lint_rules="unawaited-ticket serial-await-in-loop ticket-as-value await-outside-async
+unhandled-rejection double-await blocking-in-async"
 
 section_lint() {
     tl="$build/analyzer/ticketlint"
