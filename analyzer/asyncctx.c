@@ -11,11 +11,7 @@
 
 #define NONE UINT32_MAX
 
-/* A call from function `from` to function `to`, at event `ev`. */
-struct edge {
-  uint32_t from, to;
-  const struct tl_event *ev;
-};
+/* Edges: struct tl_cg_edge (asyncctx.h), a call from `from` to `to` at event `ev`. */
 
 struct name_ix {
   const char *name;
@@ -28,7 +24,7 @@ struct graph {
   uint32_t n;
   struct name_ix *names;           /* sorted by name */
   uint32_t nedges;
-  struct edge *edges;              /* by caller, each caller's calls in block order */
+  struct tl_cg_edge *edges;              /* by caller, each caller's calls in block order */
   uint32_t *out_start;             /* edges[out_start[f] .. out_start[f+1]) are f's calls */
   uint32_t *in_start, *in_edges;   /* in_edges[in_start[g] ..]: edge ids of calls to g */
   uint32_t *queue;
@@ -84,10 +80,10 @@ static int build_graph(struct graph *g, tl_arena *a) {
         if (!block_live(fn, b)) continue;
         for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
           const struct tl_event *ev = &fn->blocks[b].events[i];
-          if (ev->kind != TL_EV_CALL) continue;
+          if (ev->kind != TL_EV_CALL && !(ev->model && ev->model->synthesized)) continue;
           uint32_t to = find_name(g->names, nnames, ev->callee);
           if (to == NONE) continue;
-          if (pass) g->edges[k] = (struct edge){f, to, ev};
+          if (pass) g->edges[k] = (struct tl_cg_edge){f, to, ev};
           k++;
         }
       }
@@ -157,9 +153,9 @@ static void fixpoint(struct graph *g) {
 }
 
 /* The first call to f (in function order, then block order) from an async caller. */
-static const struct edge *first_async_caller(const struct graph *g, uint32_t f) {
+static const struct tl_cg_edge *first_async_caller(const struct graph *g, uint32_t f) {
   for (uint32_t k = g->in_start[f]; k < g->in_start[f + 1]; k++) {
-    const struct edge *e = &g->edges[g->in_edges[k]];
+    const struct tl_cg_edge *e = &g->edges[g->in_edges[k]];
     if (g->in[e->from]) return e;
   }
   return NULL;
@@ -168,11 +164,11 @@ static const struct edge *first_async_caller(const struct graph *g, uint32_t f) 
 /* The call that best explains why f is not async: from a caller that is not async for a
  * reason of its own (main, a callback, nothing calls it...), else from any other function
  * that is not async, else f's own recursive call. */
-static const struct edge *best_outside_caller(const struct graph *g,
+static const struct tl_cg_edge *best_outside_caller(const struct graph *g,
                                               const struct tl_actx_fn *fns, uint32_t f) {
-  const struct edge *other = NULL, *self = NULL;
+  const struct tl_cg_edge *other = NULL, *self = NULL;
   for (uint32_t k = g->in_start[f]; k < g->in_start[f + 1]; k++) {
-    const struct edge *e = &g->edges[g->in_edges[k]];
+    const struct tl_cg_edge *e = &g->edges[g->in_edges[k]];
     if (g->in[e->from]) continue;
     if (e->from == f) {
       if (!self) self = e;
@@ -196,7 +192,7 @@ static void compute_async(struct graph *g, struct tl_actx_fn *fns) {
   for (uint32_t f = 0; f < g->n; f++) {
     const struct tl_func *fn = &g->unit->funcs[f];
     struct tl_actx_fn *a = &fns[f];
-    const struct edge *w = NULL;
+    const struct tl_cg_edge *w = NULL;
     a->async = g->in[f];
     if (fn->flags & TL_FN_ASYNC_MARKED) a->why = TL_ACTX_MARKED;
     else if (fn->flags & TL_FN_ASYNC_PASSED) a->why = TL_ACTX_PASSED;
@@ -210,7 +206,7 @@ static void compute_async(struct graph *g, struct tl_actx_fn *fns) {
     a->witness_fn = w ? w->from : NONE;
   }
   for (uint32_t f = 0; f < g->n; f++) {   /* once every function's own reason is known */
-    const struct edge *w = fns[f].why == TL_ACTX_CALLER ? best_outside_caller(g, fns, f) : NULL;
+    const struct tl_cg_edge *w = fns[f].why == TL_ACTX_CALLER ? best_outside_caller(g, fns, f) : NULL;
     if (w) fns[f].witness = w->ev, fns[f].witness_fn = w->from;
   }
 }
@@ -265,6 +261,13 @@ static void compute_blocks(struct graph *g, struct tl_actx_fn *fns, uint32_t *ro
       }
     }
   }
+}
+
+int tl_callgraph_build(const struct tl_unit *unit, tl_arena *arena, struct tl_callgraph *out) {
+  struct graph g = {.unit = unit, .n = unit->nfuncs};
+  if (build_graph(&g, arena)) return TL_ENOMEM;
+  *out = (struct tl_callgraph){g.n, g.nedges, g.edges, g.out_start};
+  return 0;
 }
 
 int tl_asyncctx_compute(const struct tl_unit *unit, tl_arena *arena,

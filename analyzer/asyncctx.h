@@ -77,6 +77,24 @@ struct tl_asyncctx {
   struct tl_actx_fn *fns;
 };
 
+/* The unit's call graph, the one the async context stands on (the summary pass, summary.h,
+ * walks it too): an edge per call whose callee names a function of the unit — a CALL event,
+ * or an event the summary pass rewrote from one (its model is `synthesized`) — in live
+ * blocks, each caller's calls in block order. */
+struct tl_cg_edge {
+  uint32_t from, to;
+  const struct tl_event *ev;
+};
+
+struct tl_callgraph {
+  uint32_t n, nedges;                /* n: the unit's functions */
+  const struct tl_cg_edge *edges;    /* by caller */
+  const uint32_t *out_start;         /* f's calls: edges[out_start[f] .. out_start[f + 1]) */
+};
+
+/* Build it into `arena`. 0 or TL_ENOMEM. */
+int tl_callgraph_build(const struct tl_unit *unit, tl_arena *arena, struct tl_callgraph *out);
+
 /* Compute the async context of `unit` into `arena` (everything, *out included, lives there).
  * 0 or TL_ENOMEM; *out untouched on failure. */
 int tl_asyncctx_compute(const struct tl_unit *unit, tl_arena *arena,

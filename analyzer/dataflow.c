@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "rule.h"
+#include "summary.h"
 #include "tl_errno.h"
 
 #define ASSUME_MAX 16
@@ -99,6 +100,9 @@ struct tl_rctx {
 
 const struct tl_func *tl_rctx_func(const struct tl_rctx *cx) { return cx->fn; }
 const struct tl_unit *tl_rctx_unit(const struct tl_rctx *cx) { return cx->unit; }
+const struct tl_summaries *tl_rctx_summaries(const struct tl_rctx *cx) {
+  return cx->unit->summaries;
+}
 const tl_models *tl_rctx_models(const struct tl_rctx *cx) { return cx->run->models; }
 const struct tl_config *tl_rctx_config(const struct tl_rctx *cx) { return cx->run->config; }
 const struct tl_block *tl_rctx_block(const struct tl_rctx *cx) { return cx->block; }
@@ -167,6 +171,27 @@ static struct tl_diag *report(struct tl_rctx *cx, const char *rule, enum tl_seve
   return d;
 }
 
+/* A finding at a call the summary pass rewrote (summary.h) gets the chain down to the
+ * library call as notes: "'open_order' starts a ticket via 'tk_async' here". */
+static void summary_notes(struct tl_rctx *cx, struct tl_diag *d, struct tl_loc loc) {
+  const struct tl_event *ev = NULL;
+  for (uint32_t b = 0; b < cx->fn->nblocks && !ev; b++)
+    for (uint32_t i = 0; i < cx->fn->blocks[b].nevents && !ev; i++) {
+      const struct tl_event *e = &cx->fn->blocks[b].events[i];
+      if (loc_eq(e->loc, loc) && tl_summary_of_model(e->model)) ev = e;
+    }
+  const struct tl_summary *s;
+  for (int depth = 0; ev && depth < 16 && (s = tl_summary_of_model(ev->model)); depth++) {
+    const struct tl_event *via = s->via;
+    if (!via) break;
+    char msg[512];
+    snprintf(msg, sizeof msg, "'%s' %s via '%s' here", s->name ? s->name : "?",
+             tl_summary_describe(s), via->callee ? via->callee : "?");
+    if (tl_diag_add_note(d, cx->file, via->loc, msg)) cx->err = TL_ENOMEM;
+    ev = via;
+  }
+}
+
 struct tl_diag *tl_report(struct tl_rctx *cx, struct tl_loc loc, const char *fmt, ...) {
   if (!cx->reporting) return NULL;
   va_list ap;
@@ -179,6 +204,7 @@ struct tl_diag *tl_report(struct tl_rctx *cx, struct tl_loc loc, const char *fmt
   }
   struct tl_diag *d = report(cx, cx->rule->id, cx->rule->severity, loc, msg);
   free(msg);
+  if (d) summary_notes(cx, d, loc);
   return d;
 }
 
@@ -480,6 +506,11 @@ int tl_rules_run(const struct tl_run *run, const struct tl_unit *unit) {
   struct tl_rctx cx = {.run = run, .unit = unit};
   int rc = 0;
   if (!(cx.scratch = tl_arena_new())) return TL_ENOMEM;
+  /* Calls to the unit's own functions become what they do (summary.h), once per unit. */
+  if (tl_summary_run((struct tl_unit *)unit)) {
+    rc = TL_ENOMEM;
+    goto done;
+  }
   for (uint32_t f = 0; f < unit->nfuncs; f++) {
     /* The unit is const for rules; the CFG analyses are computed here once, in place. */
     struct tl_func *fn = &unit->funcs[f];

@@ -1178,6 +1178,16 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     ev.dst = res;
     if (discarded) ev.flags |= discard_flag;   /* a same-file helper may return a ticket */
   }
+  /* A named unmodelled call keeps its arguments: the summary pass (summary.h) maps the
+   * callee's parameter roles onto them. */
+  struct tl_arg small_args[8], *call_args = NULL;
+  if (!m && name && nargs) {
+    call_args = nargs <= 8 ? small_args : calloc(nargs, sizeof *call_args);
+    if (!call_args) set_err(fe, TL_ENOMEM);
+    for (unsigned i = 0; call_args && i < nargs; i++)
+      call_args[i] = (struct tl_arg){args[i].slot, args[i].addr};
+    if (call_args) ev.args = call_args, ev.nargs = nargs;
+  }
   int noreturn = !m && name && callee_noreturn(fe, ref, name);
   if (noreturn) ev.flags |= TL_F_NORETURN;
 
@@ -1209,6 +1219,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
   ev.nuses = fe->uses.size - mark;
   emit(fe, &ev);
   if (args != small) free(args);
+  if (call_args != small_args) free(call_args);
   fe->uses.size = mark;
 
   if (noreturn && fe->cur != NO_BLOCK) jump_to(fe, fe->f->exit);

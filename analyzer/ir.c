@@ -195,6 +195,13 @@ int tl_func_add_event(struct tl_unit *u, struct tl_func *self, uint32_t b,
   if (copy_ids(u->arena, &copy.uses, ev->uses, ev->nuses)) return TL_ENOMEM;
   if (ev->callee && !(copy.callee = tl_arena_strdup(u->arena, ev->callee))) return TL_ENOMEM;
   if (ev->fn_arg && !(copy.fn_arg = tl_arena_strdup(u->arena, ev->fn_arg))) return TL_ENOMEM;
+  copy.args = NULL;
+  if (ev->nargs && ev->args) {
+    if (!(copy.args = tl_arena_alloc(u->arena, ev->nargs * sizeof *copy.args))) return TL_ENOMEM;
+    memcpy(copy.args, ev->args, ev->nargs * sizeof *copy.args);
+  } else {
+    copy.nargs = 0;
+  }
   struct tl_block *blk = &self->blocks[b];
   if (ARENA_GROW(u->arena, blk->events, blk->cap_events, blk->nevents, blk->nevents + 1))
     return TL_ENOMEM;

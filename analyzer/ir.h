@@ -90,6 +90,15 @@ enum {
   TL_F_NONZERO          = 1u << 16  /* RETURN: returns a nonzero integer constant */
 };
 
+/* One argument of a CALL, as the front-end saw it: `slot` holds its value (a variable, a
+ * field, a call's temporary), `addr` is the slot it points to for `&x`, `&s.f`, `a + i`
+ * (NONE when neither is known). The summary pass (summary.h) maps a callee's parameter
+ * roles onto these. */
+struct tl_arg {
+  tl_slot_id slot;
+  tl_slot_id addr;
+};
+
 struct tl_event {
   enum tl_ev_kind kind;
   uint32_t flags;                   /* TL_F_* */
@@ -101,6 +110,8 @@ struct tl_event {
   const struct tl_model_fn *model;  /* NULL when the models do not know the callee */
   const char *fn_arg;               /* interned; the function named by the model's async-fn=,
                                        offload-fn= or callback= argument, NULL when none */
+  uint32_t nargs;                   /* CALL of a named function: its arguments, in order */
+  struct tl_arg *args;              /* (0/NULL when not recorded: through a pointer, by hand) */
 };
 
 /* Comparison of a branch condition, normalised by the front-end: `slot OP constant`. */
@@ -174,11 +185,15 @@ struct tl_func {
                                     UINT32_MAX when unreachable; NULL = not computed */
 };
 
+struct tl_summaries;
+
 struct tl_unit {
   tl_arena *arena;
   const char *file;
   uint32_t nfuncs, cap_funcs;
   struct tl_func *funcs;
+  const struct tl_summaries *summaries;  /* set by the summary pass (summary.h), in the
+                                            arena; NULL before it ran */
 };
 
 /* ---- building (front-ends) ------------------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "asyncctx.h"
+#include "summary.h"
 
 #define HANDED_IN (TL_LC_COLLECTED | TL_LC_DETACHED)
 
@@ -280,30 +281,11 @@ static void apply_assign(const struct tl_lc *lc, const struct tl_event *ev) {
       hand_in(lc, ev->uses[i], TL_LC_ESCAPED, NULL);
 }
 
-static int issues(const struct tl_func *fn, tl_slot_id t) {
-  for (uint32_t b = 0; b < fn->nblocks; b++)
-    for (uint32_t i = 0; i < fn->blocks[b].nevents; i++)
-      if (fn->blocks[b].events[i].kind == TL_EV_START && fn->blocks[b].events[i].ticket == t)
-        return 1;
-  return 0;
-}
-
+/* One mechanism for calls to the unit's own functions: the summary pass (summary.h) has
+ * already turned a call to a function returning a fresh ticket into a START. */
 int tl_lc_returns_fresh_ticket(const struct tl_unit *unit, const char *callee) {
-  if (!unit || !callee) return 0;
-  for (uint32_t f = 0; f < unit->nfuncs; f++) {
-    const struct tl_func *fn = &unit->funcs[f];
-    if (!fn->name || strcmp(fn->name, callee) != 0) continue;
-    int returns = 0;
-    for (uint32_t b = 0; b < fn->nblocks; b++) {
-      const struct tl_block *blk = &fn->blocks[b];
-      if (blk->term != TL_TERM_RETURN || blk->nevents == 0) continue;
-      tl_slot_id t = blk->events[blk->nevents - 1].ticket;
-      if (!t || !tl_lc_slot_owned(fn, t) || !issues(fn, t)) return 0;
-      returns = 1;
-    }
-    return returns;
-  }
-  return 0;
+  const struct tl_summary *s = unit ? tl_summaries_find(unit->summaries, callee) : NULL;
+  return s && s->ret.effect == TL_SUM_START;
 }
 
 /* An unmodelled call: what lies inside its arguments may be started, awaited or kept by the
@@ -334,11 +316,6 @@ static void apply_call(const struct tl_lc *lc, const struct tl_event *ev) {
   }
   if (ev->dst == TL_SLOT_NONE || ev->dst >= fn->nslots) return;
   set_within(lc, ev->dst, TL_LC_UNKNOWN, NULL, TL_LC_WHY_NONE);
-  if (is_ticket(fn, ev->dst) && tl_lc_returns_fresh_ticket(lc->unit, ev->callee)) {
-    struct tl_lc_fact *f = tl_lc_fact(lc, ev->dst);
-    tl_lc_fact_set(f, TL_LC_PENDING);
-    f->origin = ev;
-  }
 }
 
 static void apply_return(const struct tl_lc *lc, const struct tl_event *ev) {
@@ -355,6 +332,21 @@ static void apply_return(const struct tl_lc *lc, const struct tl_event *ev) {
  * only the function's own flags and name are looked at. */
 static int await_outside_async(const struct tl_lc *lc, const struct tl_event *ev) {
   const struct tl_func *fn = lc->fn;
+  const struct tl_summary *s = tl_summary_of_model(ev->model);
+  if (s) {
+    /* A helper that awaits its argument (summary.h): its own await decides, in the
+     * helper's context. */
+    const struct tl_event *via = s->via;
+    uint32_t f = s->fn;
+    for (int depth = 0; depth < 16 && via && tl_summary_of_model(via->model); depth++) {
+      f = tl_summary_of_model(via->model)->fn;
+      via = tl_summary_of_model(via->model)->via;
+    }
+    if (!via || !via->model || !via->model->suspends || !lc->cx) return 0;
+    const struct tl_asyncctx *ac = tl_asyncctx_of(lc->cx);
+    const struct tl_actx_fn *a = ac && f < ac->nfuncs ? &ac->fns[f] : NULL;
+    return a && !a->async && a->why != TL_ACTX_UNCALLED;
+  }
   if (!ev->model || !ev->model->suspends) return 0;
   if (fn->flags & (TL_FN_ASYNC_MARKED | TL_FN_ASYNC_PASSED)) return 0;
   const struct tl_actx_fn *a = lc->cx ? tl_asyncctx_fn(tl_asyncctx_of(lc->cx), fn) : NULL;

@@ -32,9 +32,9 @@
  * returns TK_ENOTASYNC and collects nothing; the ticket may be handed in otherwise on that
  * error path, so it becomes PENDING|ESCAPED (weak).
  *
- * Calls: a call to a function of the same file that returns a ticket it issued itself
- * (`return tk_async(...)`) issues a ticket, with the call as its origin; any other call's
- * result is UNKNOWN.
+ * Calls: a call to a function of the same file that issues, awaits, detaches or reads a
+ * ticket is already an event of that kind (the summary pass, summary.h, rewrote it before
+ * any rule ran), with the call as its origin; any other call's result is UNKNOWN.
  *
  * Aliases: `t2 = t` copies t's fact into t2. A ticket is identified by its origin (the START
  * that issued it): handing in one slot hands in every other slot PENDING with the same
@@ -123,8 +123,9 @@ void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev);
  * `status=ret`: `if (pthread_create(&t, ...) != 0)`) makes its ticket NOT_ISSUED where the
  * start failed. */
 void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ);
-/* 1 when `callee` is a function of the unit whose every return hands out a ticket it
- * issued itself (`return tk_async(...)`): a call to it issues a ticket too. */
+/* 1 when `callee` is a function of the unit whose summary (unit->summaries, summary.h)
+ * says every return hands out a ticket it issued (`return tk_async(...)`): a call to it
+ * issues a ticket too. 0 before the summary pass ran. */
 int tl_lc_returns_fresh_ticket(const struct tl_unit *unit, const char *callee);
 /* 1 when the edge from block `from` to block `to` leaves a loop whose body hands slot s in
  * (await, consume, detach, escape) at a point `from` dominates, and never starts into s:

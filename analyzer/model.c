@@ -70,7 +70,7 @@ const char *tl_model_event_name(enum tl_model_event ev) {
 }
 
 int tl_model_fn_blocks(const struct tl_model_fn *fn) {
-  if (!fn) return 0;
+  if (!fn || fn->synthesized) return 0;
   if (fn->event == TL_ME_BLOCKING) return 1;
   return (fn->event == TL_ME_AWAIT || fn->event == TL_ME_AWAIT_ALL) && !fn->suspends;
 }

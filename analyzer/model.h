@@ -70,6 +70,9 @@ struct tl_model_fn {
   const char *done_constant;    /* for eq:/ne: the constant's name or number */
   unsigned suspends : 1;        /* only inside async functions */
   unsigned timer : 1;           /* a timer: awaiting it paces a loop on purpose */
+  unsigned synthesized : 1;     /* made by the analyzer, not read from a model: the summary
+                                   of a function of the unit (summary.h), whose own calls
+                                   are seen where they are (it never blocks by itself) */
   const char *model;            /* the model's name */
   const char *file;             /* where the line is, for messages */
   int line;

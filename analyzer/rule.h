@@ -67,6 +67,10 @@ struct tl_rule {
 const struct tl_func  *tl_rctx_func(const struct tl_rctx *cx);
 const struct tl_unit  *tl_rctx_unit(const struct tl_rctx *cx);
 const tl_models       *tl_rctx_models(const struct tl_rctx *cx);
+/* The unit's interprocedural summaries (summary.h), computed before any rule runs: calls to
+ * summarised functions are already events of their kind (their model is `synthesized`;
+ * tl_summary_of_model() gives the summary). tl_report() adds the chain as notes. */
+const struct tl_summaries *tl_rctx_summaries(const struct tl_rctx *cx);
 /* The .ticketlint configuration in force (config.h: tl_config_fire_and_forget...), or NULL
  * when there is none. */
 const struct tl_config *tl_rctx_config(const struct tl_rctx *cx);

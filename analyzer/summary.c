@@ -1,0 +1,704 @@
+/* summary.c — interprocedural summaries within a translation unit (summary.h,
+ * docs/summaries.md): Tarjan's strongly connected components over the unit's call graph
+ * (asyncctx.h), callees first; per function one walk over its events seen through the
+ * summaries known so far, and one must-analysis ("handed in on every path") over its
+ * blocks; then the calls are rewritten.
+ *
+ * Recursion. A component with a cycle starts optimistic: a call to one of its own functions
+ * that has no summary yet issues a ticket into its result and hands in every ticket it is
+ * given. Rounds recompute every member from the previous round's summaries until nothing
+ * changes (at most TL_SUMMARY_ROUNDS; past that the component gets no summary). A summary
+ * must be grounded: its effect comes, through the chain of `via` calls, from a model event;
+ * `int f(tk_promise *p) { return f(p); }` is not an await.
+ *
+ * Everything but the added child slots lives in the arena given. */
+#include "summary.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asyncctx.h"
+#include "lifecycle.h"
+#include "tl_errno.h"
+
+#define NONE UINT32_MAX
+#define MAX_PARAMS 32              /* parameters looked at; the rest are NONE */
+#define MAX_EFFECTS (MAX_PARAMS + 1)
+
+/* The model name of synthesized entries; tl_summary_of_model() knows them by its address. */
+static const char summary_model[] = TL_SUMMARY_MODEL;
+
+/* What one event does to one slot, as the function's callers will see the event. */
+struct effect {
+  enum tl_ev_kind kind;            /* START, AWAIT, AWAIT_ALL, CONSUME, DETACH, READ */
+  tl_slot_id ticket;
+  const struct tl_event *ev;       /* the event of the function (a call, or a model event) */
+  uint32_t callee;                 /* ev calls this summarised function, or NONE */
+};
+
+struct name_ix {
+  const char *name;
+  uint32_t fn;
+};
+
+struct ctx {
+  struct tl_unit *u;
+  tl_arena *arena;
+  struct tl_summaries *ss;
+  struct name_ix *names;           /* sorted by name */
+  uint32_t nnames;
+  uint8_t *pending;                /* in the component being solved, no summary yet */
+  uint32_t *comp;                  /* component id of each function */
+  int err;
+};
+
+/* ---- names and slots --------------------------------------------------------------------- */
+
+static int name_cmp(const void *a, const void *b) {
+  return strcmp(((const struct name_ix *)a)->name, ((const struct name_ix *)b)->name);
+}
+
+static uint32_t find_fn(const struct ctx *c, const char *name) {
+  if (!name || !c->nnames) return NONE;
+  struct name_ix key = {name, 0};
+  const struct name_ix *hit = bsearch(&key, c->names, c->nnames, sizeof key, name_cmp);
+  return hit ? hit->fn : NONE;
+}
+
+static int live(const struct tl_func *fn, uint32_t b) {
+  return !fn->idom || fn->idom[b] != UINT32_MAX;
+}
+
+/* The i-th parameter's slot: the front-end adds parameter slots first, in order. */
+static tl_slot_id param_slot(const struct tl_func *fn, uint32_t i) {
+  for (tl_slot_id s = 1; s < fn->nslots; s++)
+    if (fn->slots[s].kind == TL_SLOT_PARAM && i-- == 0) return s;
+  return TL_SLOT_NONE;
+}
+
+static uint32_t count_params(const struct tl_func *fn) {
+  uint32_t n = 0;
+  for (tl_slot_id s = 1; s < fn->nslots; s++) n += fn->slots[s].kind == TL_SLOT_PARAM;
+  return n;
+}
+
+/* The pointee (`*p`) or element (`p[]`) slot of p; created (as a ticket) when `create`. */
+static tl_slot_id pointee_of(struct ctx *c, struct tl_func *fn, tl_slot_id p, int create) {
+  if (p == TL_SLOT_NONE || p >= fn->nslots) return TL_SLOT_NONE;
+  for (tl_slot_id s = p + 1; s < fn->nslots; s++)
+    if (fn->slots[s].parent == p &&
+        (fn->slots[s].kind == TL_SLOT_DEREF || fn->slots[s].kind == TL_SLOT_ELEM))
+      return s;
+  if (!create) return TL_SLOT_NONE;
+  enum tl_slot_kind k = (fn->slots[p].flags & TL_SLOT_ARRAY) ? TL_SLOT_ELEM : TL_SLOT_DEREF;
+  tl_slot_id s = TL_SLOT_NONE;
+  if (tl_func_child_slot(c->u, fn, k, p, NULL, &s)) {
+    c->err = TL_ENOMEM;
+    return TL_SLOT_NONE;
+  }
+  fn->slots[s].flags |= TL_SLOT_TICKET;
+  return s;
+}
+
+/* ---- calls seen through summaries -------------------------------------------------------- */
+
+static enum tl_ev_kind ev_of_effect(uint8_t e) {
+  switch (e) {
+  case TL_SUM_START:   return TL_EV_START;
+  case TL_SUM_AWAIT:   return TL_EV_AWAIT;
+  case TL_SUM_CONSUME: return TL_EV_CONSUME;
+  case TL_SUM_DETACH:  return TL_EV_DETACH;
+  case TL_SUM_READ:    return TL_EV_READ;
+  default:             return TL_EV_CALL;
+  }
+}
+
+static uint8_t effect_of_ev(enum tl_ev_kind k) {
+  switch (k) {
+  case TL_EV_AWAIT: case TL_EV_AWAIT_ALL: return TL_SUM_AWAIT;
+  case TL_EV_CONSUME:                     return TL_SUM_CONSUME;
+  case TL_EV_DETACH:                      return TL_SUM_DETACH;
+  default:                                return TL_SUM_NONE;
+  }
+}
+
+static uint8_t effect_of_model(const struct tl_summary *s) {
+  switch (s->model.event) {
+  case TL_ME_START:   return TL_SUM_START;
+  case TL_ME_AWAIT:   return TL_SUM_AWAIT;
+  case TL_ME_CONSUME: return TL_SUM_CONSUME;
+  case TL_ME_DETACH:  return TL_SUM_DETACH;
+  case TL_ME_READ:    return TL_SUM_READ;
+  default:            return TL_SUM_NONE;
+  }
+}
+
+/* The slot playing role r at call ev: its result, an argument, or what an argument points
+ * to (created when needed); NONE when the call did not record its arguments. */
+static tl_slot_id role_at_call(struct ctx *c, struct tl_func *fn, const struct tl_event *ev,
+                               struct tl_argref r) {
+  if (r.index == TL_ARG_RET) return ev->dst;
+  if (r.index < 0 || !ev->args || (uint32_t)r.index >= ev->nargs) return TL_SLOT_NONE;
+  const struct tl_arg *a = &ev->args[r.index];
+  if (!r.deref) return a->slot ? a->slot : a->addr;
+  if (a->addr) return a->addr;
+  return pointee_of(c, fn, a->slot, 1);
+}
+
+/* The callee of a CALL (or of an already rewritten call) when it is a function of the unit. */
+static uint32_t callee_of(const struct ctx *c, const struct tl_event *ev) {
+  if (ev->kind != TL_EV_CALL && !(ev->model && ev->model->synthesized)) return NONE;
+  return find_fn(c, ev->callee);
+}
+
+/* The effects of event ev of fn, into out (at most MAX_EFFECTS); their number. A model
+ * event is its own effect; a call to a summarised function is its primary effect; a call
+ * to a function of the component being solved that has no summary yet is optimistic: it
+ * issues into its result and hands in every ticket argument. */
+static uint32_t effects_of(struct ctx *c, struct tl_func *fn, const struct tl_event *ev,
+                           struct effect *out) {
+  uint32_t g = callee_of(c, ev);
+  if (g == NONE) {
+    if (ev->kind == TL_EV_CALL || ev->ticket == TL_SLOT_NONE) return 0;
+    out[0] = (struct effect){ev->kind, ev->ticket, ev, NONE};
+    return 1;
+  }
+  if (c->pending[g]) {
+    uint32_t n = 0;
+    if (ev->dst) out[n++] = (struct effect){TL_EV_START, ev->dst, ev, g};
+    for (uint32_t i = 0; ev->args && i < ev->nargs && n < MAX_EFFECTS; i++) {
+      tl_slot_id s = ev->args[i].slot ? ev->args[i].slot : ev->args[i].addr;
+      if (s && s < fn->nslots && (fn->slots[s].flags & TL_SLOT_TICKET))
+        out[n++] = (struct effect){TL_EV_AWAIT, s, ev, g};
+    }
+    return n;
+  }
+  const struct tl_summary *s = &c->ss->fns[g];
+  if (!s->has_model) return 0;
+  tl_slot_id t = role_at_call(c, fn, ev, s->model.ticket);
+  if (!t || !(fn->slots[t].flags & TL_SLOT_TICKET)) return 0;   /* as rewrite() decides */
+  out[0] = (struct effect){ev_of_effect(effect_of_model(s)), t, ev, g};
+  return 1;
+}
+
+/* 1 when the ESCAPE at events[i] of blk is the one the front-end put before a call for an
+ * argument that the call's effects now name: the rewrite drops it. */
+static int dropped_escape(struct ctx *c, struct tl_func *fn, const struct tl_block *blk,
+                          uint32_t i) {
+  const struct tl_event *esc = &blk->events[i];
+  if (esc->kind != TL_EV_ESCAPE) return 0;
+  uint32_t j = i;
+  while (j < blk->nevents && blk->events[j].kind == TL_EV_ESCAPE) j++;
+  if (j == blk->nevents || callee_of(c, &blk->events[j]) == NONE) return 0;
+  struct effect fx[MAX_EFFECTS];
+  uint32_t n = effects_of(c, fn, &blk->events[j], fx);
+  for (uint32_t k = 0; k < n; k++)
+    if (fx[k].ticket == esc->ticket && fx[k].ticket != blk->events[j].dst) return 1;
+  return 0;
+}
+
+/* ---- one function ------------------------------------------------------------------------ */
+
+/* What the walk over one function found about one place (a parameter, or what it points
+ * to). */
+struct seen {
+  struct effect start;             /* first START into it */
+  struct effect handin;            /* first hand-in */
+  struct effect read;              /* first READ */
+  struct effect escape;            /* first escape (an ESCAPE, a RETURN, a store) */
+};
+
+static void keep(struct effect *dst, const struct effect *e) {
+  /* prefer an effect of the function itself over one through a call: it grounds */
+  if (!dst->ev || (dst->callee != NONE && e->callee == NONE)) *dst = *e;
+}
+
+static void set_role(struct tl_sum_role *r, uint8_t effect, const struct effect *e) {
+  r->effect = effect;
+  r->via = e ? e->ev : NULL;
+  r->via_fn = e ? e->callee : NONE;
+}
+
+/* The must-analysis: bit k of the result is set when place k (params 0..MAX_PARAMS-1, then
+ * their pointees) is handed in on every path from the entry to the exit. */
+static uint64_t handed_in_everywhere(const struct tl_func *fn, const uint64_t *gen,
+                                     uint64_t *in) {
+  const uint64_t all = ~(uint64_t)0;
+  if (fn->exit >= fn->nblocks || fn->blocks[fn->exit].npreds == 0) return 0;
+  for (uint32_t b = 0; b < fn->nblocks; b++) in[b] = b == 0 ? 0 : all;
+  for (uint32_t round = 0, changed = 1; changed && round <= fn->nblocks + 1; round++) {
+    changed = 0;
+    for (uint32_t b = 1; b < fn->nblocks; b++) {
+      if (!live(fn, b)) continue;
+      uint64_t v = all;
+      for (uint32_t p = 0; p < fn->blocks[b].npreds; p++) {
+        uint32_t q = fn->blocks[b].preds[p];
+        if (live(fn, q)) v &= in[q] | gen[q];
+      }
+      if (v != in[b]) in[b] = v, changed = 1;
+    }
+  }
+  return in[fn->exit];
+}
+
+/* Which place k an effect's slot is: 0..np-1 a parameter, MAX_PARAMS + k its pointee. */
+static int place_of(const tl_slot_id *params, const tl_slot_id *pointees, uint32_t np,
+                    tl_slot_id s) {
+  for (uint32_t k = 0; s && k < np; k++) {
+    if (s == params[k]) return (int)k;
+    if (s == pointees[k]) return MAX_PARAMS + (int)k;
+  }
+  return -1;
+}
+
+/* 1 when some RETURN of fn reads slot s. */
+static int returns_slot(const struct tl_func *fn, tl_slot_id s) {
+  for (uint32_t b = 0; s && b < fn->nblocks; b++) {
+    const struct tl_block *blk = &fn->blocks[b];
+    if (blk->term != TL_TERM_RETURN || !blk->nevents || !live(fn, b)) continue;
+    const struct tl_event *r = &blk->events[blk->nevents - 1];
+    for (uint32_t i = 0; i < r->nuses; i++)
+      if (r->uses[i] == s) return 1;
+  }
+  return 0;
+}
+
+/* 1 when some return of fn may pass a failure back: a nonzero constant (`return
+ * TK_EINVAL;`) or a computed value (`return err;`, `return *out ? 0 : TK_ENOMEM;`). */
+static int returns_status(const struct tl_func *fn) {
+  for (uint32_t b = 0; b < fn->nblocks; b++) {
+    const struct tl_block *blk = &fn->blocks[b];
+    if (blk->term != TL_TERM_RETURN || !blk->nevents || !live(fn, b)) continue;
+    const struct tl_event *r = &blk->events[blk->nevents - 1];
+    if ((r->flags & TL_F_NONZERO) || r->nuses) return 1;
+  }
+  return 0;
+}
+
+/* The model entry of s's primary effect. */
+static void make_model(struct tl_summary *s, const struct tl_func *fn, const char *file) {
+  static const struct tl_argref none = {TL_ARG_NONE, 0};
+  struct tl_model_fn *m = &s->model;
+  const struct tl_sum_role *primary = NULL;
+  struct tl_argref at = none;
+  *m = (struct tl_model_fn){.name = s->name, .ticket = none, .tickets = none, .count = none,
+                            .lend = none, .fill = none, .value = none, .status = none,
+                            .flag = none, .async_fn = none, .offload_fn = none,
+                            .callback = none, .callback_err = -1, .mutex = none,
+                            .buffer = none, .synthesized = 1, .model = summary_model,
+                            .file = file, .line = (int)fn->loc.line};
+  if (s->ret.effect == TL_SUM_START) primary = &s->ret, at = (struct tl_argref){TL_ARG_RET, 0};
+  for (uint32_t k = 0; !primary && k < s->nparams; k++)
+    if (s->pointee[k].effect == TL_SUM_START) primary = &s->pointee[k], at = (struct tl_argref){(int)k, 1};
+  for (int want = TL_SUM_AWAIT; want <= TL_SUM_READ && !primary; want++)
+    for (uint32_t k = 0; !primary && k < s->nparams; k++) {
+      if (want != TL_SUM_READ && s->params[k].effect >= TL_SUM_AWAIT &&
+          s->params[k].effect <= TL_SUM_DETACH)
+        primary = &s->params[k], at = (struct tl_argref){(int)k, 0};
+      else if (want != TL_SUM_READ && s->pointee[k].effect >= TL_SUM_AWAIT &&
+               s->pointee[k].effect <= TL_SUM_DETACH)
+        primary = &s->pointee[k], at = (struct tl_argref){(int)k, 1};
+      else if (want == TL_SUM_READ && s->params[k].effect == TL_SUM_READ)
+        primary = &s->params[k], at = (struct tl_argref){(int)k, 0};
+    }
+  s->has_model = primary != NULL;
+  s->via = primary ? primary->via : NULL;
+  if (!primary) return;
+  m->ticket = at;
+  switch (primary->effect) {
+  case TL_SUM_START:  m->event = TL_ME_START; break;
+  case TL_SUM_AWAIT:  m->event = TL_ME_AWAIT; break;
+  case TL_SUM_CONSUME: m->event = TL_ME_CONSUME; break;
+  case TL_SUM_DETACH: m->event = TL_ME_DETACH; break;
+  default:            m->event = TL_ME_READ; break;
+  }
+  /* The status comes back to the caller: a start that may fail with an error code, an
+   * await whose status the function returns. */
+  if (primary->effect == TL_SUM_START && at.index != TL_ARG_RET && returns_status(fn))
+    m->status = (struct tl_argref){TL_ARG_RET, 0};
+  if (primary->effect == TL_SUM_AWAIT && primary->via && primary->via->aux &&
+      returns_slot(fn, primary->via->aux))
+    m->status = (struct tl_argref){TL_ARG_RET, 0};
+}
+
+/* 1 when ev writes slot t: a start into it, or an assignment to it. */
+static int writes(const struct tl_event *ev, tl_slot_id t) {
+  return t && ((ev->kind == TL_EV_START && ev->ticket == t) ||
+               (ev->kind == TL_EV_ASSIGN && ev->dst == t));
+}
+
+/* Summarise function f from the summaries known now. */
+static void summarise(struct ctx *c, uint32_t f) {
+  struct tl_func *fn = &c->u->funcs[f];
+  struct tl_summary *s = &c->ss->fns[f];
+  uint32_t np = s->nparams < MAX_PARAMS ? s->nparams : MAX_PARAMS;
+  tl_slot_id params[MAX_PARAMS] = {0}, pointees[MAX_PARAMS] = {0};
+  struct seen seen[2 * MAX_PARAMS];
+  struct effect fx[MAX_EFFECTS];
+  memset(seen, 0, sizeof seen);
+  for (uint32_t k = 0; k < np; k++) {
+    params[k] = param_slot(fn, k);
+    tl_slot_id pt = pointee_of(c, fn, params[k], 0);
+    if (pt && (fn->slots[pt].flags & TL_SLOT_TICKET)) pointees[k] = pt;
+    if (!(fn->slots[params[k]].flags & TL_SLOT_TICKET)) params[k] = TL_SLOT_NONE;
+  }
+  uint64_t *gen = tl_arena_alloc(c->arena, (fn->nblocks + 1) * 2 * sizeof *gen);
+  if (!gen) {
+    c->err = TL_ENOMEM;
+    return;
+  }
+  memset(gen, 0, (fn->nblocks + 1) * sizeof *gen);
+
+  /* every start, for `return t` and `*out = t` */
+  uint32_t nev = 0, nstarts = 0;
+  for (uint32_t b = 0; b < fn->nblocks; b++) nev += fn->blocks[b].nevents;
+  struct effect *starts = tl_arena_alloc(c->arena, ((size_t)nev * MAX_EFFECTS + 1) * sizeof *starts);
+  if (!starts) {
+    c->err = TL_ENOMEM;
+    return;
+  }
+  struct effect ret_start = {0};
+  int all_returns_fresh = 1, nreturns = 0;
+  for (int pass = 0; pass < 2; pass++)
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+      if (!live(fn, b)) continue;
+      const struct tl_block *blk = &fn->blocks[b];
+      for (uint32_t i = 0; i < blk->nevents; i++) {
+        const struct tl_event *ev = &blk->events[i];
+        if (pass == 1) {          /* returns and stores, once every start is known */
+          if (ev->kind == TL_EV_RETURN) {
+            nreturns++;
+            const struct effect *st = NULL;
+            for (uint32_t j = 0; ev->ticket && j < nstarts && !st; j++)
+              if (starts[j].ticket == ev->ticket && tl_lc_slot_owned(fn, ev->ticket))
+                st = &starts[j];
+            if (st) keep(&ret_start, st);
+            else all_returns_fresh = 0;
+          } else if (ev->kind == TL_EV_ASSIGN && ev->nuses == 1) {
+            int k = place_of(params, pointees, np, ev->dst);
+            for (uint32_t j = 0; k >= MAX_PARAMS && j < nstarts; j++)
+              if (starts[j].ticket == ev->uses[0]) keep(&seen[k].start, &starts[j]);
+          }
+          continue;
+        }
+        if (dropped_escape(c, fn, blk, i)) continue;
+        if (ev->kind == TL_EV_ESCAPE && i > 0 && writes(&blk->events[i - 1], ev->ticket))
+          continue;               /* `*out = ...`: the store the caller will see, no escape */
+        if (ev->kind == TL_EV_ESCAPE || ev->kind == TL_EV_RETURN) {
+          for (uint32_t k = 0; k < np; k++) {
+            int hit = ev->ticket && (ev->ticket == params[k] || ev->ticket == pointees[k] ||
+                                     tl_lc_slot_within(fn, pointees[k], ev->ticket));
+            for (uint32_t u = 0; ev->kind == TL_EV_RETURN && u < ev->nuses; u++)
+              hit |= ev->uses[u] && ev->uses[u] == params[k];
+            struct effect e = {TL_EV_ESCAPE, ev->ticket, ev, NONE};
+            if (hit && params[k]) keep(&seen[k].escape, &e);
+            if (hit && pointees[k] && ev->ticket != params[k])
+              keep(&seen[MAX_PARAMS + k].escape, &e);
+          }
+          continue;
+        }
+        uint32_t n = effects_of(c, fn, ev, fx);
+        for (uint32_t e = 0; e < n; e++) {
+          if (fx[e].kind == TL_EV_START) starts[nstarts++] = fx[e];
+          int k = place_of(params, pointees, np, fx[e].ticket);
+          if (k < 0) continue;
+          struct seen *sn = &seen[k];
+          switch (fx[e].kind) {
+          case TL_EV_START: keep(&sn->start, &fx[e]); break;
+          case TL_EV_READ:  keep(&sn->read, &fx[e]); break;
+          case TL_EV_AWAIT: case TL_EV_AWAIT_ALL: case TL_EV_CONSUME: case TL_EV_DETACH:
+            keep(&sn->handin, &fx[e]);
+            gen[b] |= (uint64_t)1 << k;
+            break;
+          default: break;
+          }
+        }
+      }
+    }
+  uint64_t must = handed_in_everywhere(fn, gen, gen + fn->nblocks + 1);
+
+  /* the return value */
+  set_role(&s->ret, TL_SUM_NONE, NULL);
+  if (nreturns && all_returns_fresh && ret_start.ev) set_role(&s->ret, TL_SUM_START, &ret_start);
+  /* each place */
+  for (uint32_t k = 0; k < 2 * MAX_PARAMS; k++) {
+    uint32_t pk = k % MAX_PARAMS;
+    if (pk >= np) continue;
+    struct tl_sum_role *r = k < MAX_PARAMS ? &s->params[pk] : &s->pointee[pk];
+    const struct seen *sn = &seen[k];
+    set_role(r, TL_SUM_NONE, NULL);
+    if ((k < MAX_PARAMS ? params[pk] : pointees[pk]) == TL_SLOT_NONE) continue;
+    if (k >= MAX_PARAMS && sn->start.ev && !sn->handin.ev && !sn->escape.ev && !sn->read.ev)
+      set_role(r, TL_SUM_START, &sn->start);
+    else if (sn->handin.ev && (must & ((uint64_t)1 << k)) && !sn->escape.ev)
+      set_role(r, effect_of_ev(sn->handin.kind), &sn->handin);
+    else if (sn->escape.ev || sn->handin.ev)
+      set_role(r, TL_SUM_ESCAPE, sn->escape.ev ? &sn->escape : &sn->handin);
+    else if (sn->read.ev)
+      set_role(r, TL_SUM_READ, &sn->read);
+  }
+  make_model(s, fn, c->u->file ? c->u->file : fn->file);
+}
+
+/* ---- the unit ---------------------------------------------------------------------------- */
+
+static int same_role(const struct tl_sum_role *a, const struct tl_sum_role *b) {
+  return a->effect == b->effect && a->via == b->via && a->via_fn == b->via_fn;
+}
+
+static int same_summary(const struct tl_summary *a, const struct tl_summary *b) {
+  if (!same_role(&a->ret, &b->ret) || a->has_model != b->has_model) return 0;
+  for (uint32_t k = 0; k < a->nparams; k++)
+    if (!same_role(&a->params[k], &b->params[k]) || !same_role(&a->pointee[k], &b->pointee[k]))
+      return 0;
+  return 1;
+}
+
+/* Copy of a summary's roles (into the arena), to compare rounds. */
+static int snapshot(struct ctx *c, const struct tl_summary *s, struct tl_summary *out) {
+  *out = *s;
+  size_t sz = (s->nparams + 1) * sizeof *s->params;
+  out->params = tl_arena_alloc(c->arena, sz);
+  out->pointee = tl_arena_alloc(c->arena, sz);
+  if (!out->params || !out->pointee) return TL_ENOMEM;
+  memcpy(out->params, s->params, s->nparams * sizeof *s->params);
+  memcpy(out->pointee, s->pointee, s->nparams * sizeof *s->pointee);
+  return 0;
+}
+
+static void clear(struct tl_summary *s) {
+  set_role(&s->ret, TL_SUM_NONE, NULL);
+  for (uint32_t k = 0; k < s->nparams; k++) {
+    set_role(&s->params[k], TL_SUM_NONE, NULL);
+    set_role(&s->pointee[k], TL_SUM_NONE, NULL);
+  }
+  s->has_model = 0;
+  s->via = NULL;
+}
+
+/* Solve one component (members[0..n)): once, or in rounds when it is recursive. */
+static int solve(struct ctx *c, const uint32_t *members, uint32_t n, int cyclic) {
+  if (!cyclic) {
+    summarise(c, members[0]);
+    return c->err;
+  }
+  for (uint32_t i = 0; i < n; i++) c->pending[members[i]] = 1;
+  struct tl_summary *prev = tl_arena_alloc(c->arena, (n + 1) * sizeof *prev);
+  if (!prev) return TL_ENOMEM;
+  int stable = 0;
+  for (uint32_t round = 0; round < TL_SUMMARY_ROUNDS && !stable; round++) {
+    for (uint32_t i = 0; i < n; i++)
+      if (snapshot(c, &c->ss->fns[members[i]], &prev[i])) return TL_ENOMEM;
+    for (uint32_t i = 0; i < n; i++) summarise(c, members[i]);
+    if (c->err) return c->err;
+    for (uint32_t i = 0; i < n; i++) c->pending[members[i]] = 0;
+    stable = round > 0;
+    for (uint32_t i = 0; i < n; i++)
+      stable &= same_summary(&prev[i], &c->ss->fns[members[i]]);
+  }
+  if (!stable) {
+    for (uint32_t i = 0; i < n; i++) clear(&c->ss->fns[members[i]]);
+    return 0;
+  }
+  /* Grounding: a primary effect must come from a model event, maybe through calls. */
+  uint8_t *grounded = tl_arena_alloc(c->arena, n + 1);
+  if (!grounded) return TL_ENOMEM;
+  memset(grounded, 0, n + 1);
+  for (int changed = 1; changed;) {
+    changed = 0;
+    for (uint32_t i = 0; i < n; i++) {
+      const struct tl_summary *s = &c->ss->fns[members[i]];
+      if (grounded[i] || !s->has_model) continue;
+      uint32_t via_fn = NONE;
+      for (uint32_t k = 0; k < s->nparams && via_fn == NONE; k++)
+        if (s->params[k].via == s->via) via_fn = s->params[k].via_fn;
+        else if (s->pointee[k].via == s->via) via_fn = s->pointee[k].via_fn;
+      if (s->ret.via == s->via && s->ret.effect) via_fn = s->ret.via_fn;
+      int ok = via_fn == NONE || c->comp[via_fn] != c->comp[members[i]];
+      for (uint32_t j = 0; !ok && j < n; j++) ok = members[j] == via_fn && grounded[j];
+      if (ok) grounded[i] = 1, changed = 1;
+    }
+  }
+  for (uint32_t i = 0; i < n; i++)
+    if (!grounded[i]) clear(&c->ss->fns[members[i]]);
+  return 0;
+}
+
+/* Tarjan's algorithm, iteratively: components are found callees first. */
+static int components(struct ctx *c, const struct tl_callgraph *g) {
+  uint32_t n = g->n, index = 0, sp = 0, cs = 0, ncomp = 0;
+  uint32_t *idx = tl_arena_alloc(c->arena, (n + 1) * sizeof *idx);
+  uint32_t *low = tl_arena_alloc(c->arena, (n + 1) * sizeof *low);
+  uint32_t *stack = tl_arena_alloc(c->arena, (n + 1) * sizeof *stack);
+  uint32_t *call = tl_arena_alloc(c->arena, (n + 1) * sizeof *call);    /* DFS: function */
+  uint32_t *next = tl_arena_alloc(c->arena, (n + 1) * sizeof *next);    /* DFS: next edge */
+  uint8_t *on = tl_arena_alloc(c->arena, n + 1);
+  if (!idx || !low || !stack || !call || !next || !on) return TL_ENOMEM;
+  for (uint32_t f = 0; f < n; f++) idx[f] = NONE, on[f] = 0;
+  for (uint32_t root = 0; root < n; root++) {
+    if (idx[root] != NONE) continue;
+    call[cs] = root, next[cs++] = g->out_start[root];
+    idx[root] = low[root] = index++, stack[sp++] = root, on[root] = 1;
+    while (cs) {
+      uint32_t f = call[cs - 1];
+      if (next[cs - 1] < g->out_start[f + 1]) {
+        uint32_t to = g->edges[next[cs - 1]++].to;
+        if (idx[to] == NONE) {
+          idx[to] = low[to] = index++, stack[sp++] = to, on[to] = 1;
+          call[cs] = to, next[cs++] = g->out_start[to];
+        } else if (on[to] && idx[to] < low[f]) {
+          low[f] = idx[to];
+        }
+        continue;
+      }
+      cs--;
+      if (cs && low[f] < low[call[cs - 1]]) low[call[cs - 1]] = low[f];
+      if (low[f] != idx[f]) continue;
+      uint32_t top = sp;
+      do on[stack[--sp]] = 0, c->comp[stack[sp]] = ncomp; while (stack[sp] != f);
+      uint32_t m = top - sp;
+      int cyclic = m > 1;
+      for (uint32_t e = g->out_start[f]; !cyclic && e < g->out_start[f + 1]; e++)
+        cyclic = g->edges[e].to == f;
+      ncomp++;
+      int err = solve(c, stack + sp, m, cyclic);
+      if (err) return err;
+    }
+  }
+  return 0;
+}
+
+int tl_summaries_compute(struct tl_unit *unit, tl_arena *arena,
+                         const struct tl_summaries **out) {
+  struct ctx c = {.u = unit, .arena = arena};
+  struct tl_callgraph g;
+  uint32_t n = unit->nfuncs;
+  c.ss = tl_arena_alloc(arena, sizeof *c.ss);
+  struct tl_summary *fns = tl_arena_alloc(arena, (n + 1) * sizeof *fns);
+  c.names = tl_arena_alloc(arena, (n + 1) * sizeof *c.names);
+  c.pending = tl_arena_alloc(arena, n + 1);
+  c.comp = tl_arena_alloc(arena, (n + 1) * sizeof *c.comp);
+  if (!c.ss || !fns || !c.names || !c.pending || !c.comp) return TL_ENOMEM;
+  memset(c.pending, 0, n + 1);
+  for (uint32_t f = 0; f < n; f++) {
+    struct tl_func *fn = &unit->funcs[f];
+    if (!fn->idom && fn->nblocks && tl_func_finish(unit, fn)) return TL_ENOMEM;
+    uint32_t np = count_params(fn);
+    fns[f] = (struct tl_summary){.name = fn->name, .fn = f, .nparams = np};
+    fns[f].params = tl_arena_alloc(arena, (np + 1) * sizeof *fns[f].params);
+    fns[f].pointee = tl_arena_alloc(arena, (np + 1) * sizeof *fns[f].pointee);
+    if (!fns[f].params || !fns[f].pointee) return TL_ENOMEM;
+    clear(&fns[f]);
+    if (fn->name) c.names[c.nnames++] = (struct name_ix){fn->name, f};
+  }
+  if (c.nnames) qsort(c.names, c.nnames, sizeof *c.names, name_cmp);
+  *c.ss = (struct tl_summaries){n, fns};
+  if (tl_callgraph_build(unit, arena, &g)) return TL_ENOMEM;
+  int err = components(&c, &g);
+  if (err) return err;
+  *out = c.ss;
+  return 0;
+}
+
+/* ---- rewriting --------------------------------------------------------------------------- */
+
+/* Rewrite call ev of fn (a CALL to summarised function s) into s's primary effect. */
+static void rewrite(struct ctx *c, struct tl_func *fn, struct tl_event *ev,
+                    const struct tl_summary *s) {
+  const struct tl_model_fn *m = &s->model;
+  tl_slot_id t = role_at_call(c, fn, ev, m->ticket);
+  if (m->ticket.index != TL_ARG_RET && t == TL_SLOT_NONE) return;
+  if (t && !(fn->slots[t].flags & TL_SLOT_TICKET)) return;
+  tl_slot_id res = ev->dst;
+  uint32_t discarded = ev->flags & (TL_F_DISCARDED | TL_F_VOID_CAST);
+  ev->flags &= ~(uint32_t)(TL_F_DISCARDED | TL_F_VOID_CAST);
+  ev->model = m;
+  ev->ticket = t;
+  ev->dst = ev->aux = TL_SLOT_NONE;
+  switch (m->event) {
+  case TL_ME_START:
+    ev->kind = TL_EV_START;
+    if (m->ticket.index == TL_ARG_RET) ev->flags |= discarded;
+    else ev->dst = res;
+    break;
+  case TL_ME_AWAIT:
+    ev->kind = TL_EV_AWAIT;
+    if (m->status.index == TL_ARG_RET) {
+      ev->aux = res;
+      if (discarded) ev->flags |= TL_F_STATUS_DISCARDED | (discarded & TL_F_VOID_CAST);
+    }
+    break;
+  default:
+    ev->kind = ev_of_effect(effect_of_model(s));
+    ev->dst = res;
+    break;
+  }
+}
+
+int tl_summaries_apply(struct tl_unit *unit, const struct tl_summaries *self) {
+  tl_arena *scratch = tl_arena_new();
+  if (!scratch) return TL_ENOMEM;
+  struct ctx c = {.u = unit, .arena = scratch, .ss = (struct tl_summaries *)self};
+  int err = TL_ENOMEM;
+  c.names = tl_arena_alloc(scratch, (unit->nfuncs + 1) * sizeof *c.names);
+  c.pending = tl_arena_alloc(scratch, unit->nfuncs + 1);
+  if (!c.names || !c.pending) goto fail;
+  memset(c.pending, 0, unit->nfuncs + 1);
+  for (uint32_t f = 0; f < unit->nfuncs; f++)
+    if (unit->funcs[f].name) c.names[c.nnames++] = (struct name_ix){unit->funcs[f].name, f};
+  if (c.nnames) qsort(c.names, c.nnames, sizeof *c.names, name_cmp);
+  for (uint32_t f = 0; f < unit->nfuncs; f++) {
+    struct tl_func *fn = &unit->funcs[f];
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+      struct tl_block *blk = &fn->blocks[b];
+      /* drop the escapes first (they look at the calls as they still are), then rewrite */
+      uint32_t w = 0;
+      for (uint32_t i = 0; i < blk->nevents; i++)
+        if (!dropped_escape(&c, fn, blk, i)) blk->events[w++] = blk->events[i];
+      blk->nevents = w;
+      for (uint32_t i = 0; i < blk->nevents; i++) {
+        struct tl_event *ev = &blk->events[i];
+        uint32_t g = ev->kind == TL_EV_CALL ? find_fn(&c, ev->callee) : NONE;
+        if (g != NONE && self->fns[g].has_model) rewrite(&c, fn, ev, &self->fns[g]);
+      }
+    }
+  }
+  err = c.err;
+fail:
+  tl_arena_free(scratch);
+  return err;
+}
+
+int tl_summary_run(struct tl_unit *unit) {
+  const struct tl_summaries *ss;
+  if (unit->summaries) return 0;
+  int err = tl_summaries_compute(unit, unit->arena, &ss);
+  if (!err) err = tl_summaries_apply(unit, ss);
+  if (!err) unit->summaries = ss;
+  return err;
+}
+
+/* ---- for rules and notes ----------------------------------------------------------------- */
+
+const struct tl_summary *tl_summaries_find(const struct tl_summaries *self, const char *name) {
+  for (uint32_t f = 0; self && name && f < self->n; f++)
+    if (self->fns[f].name && strcmp(self->fns[f].name, name) == 0) return &self->fns[f];
+  return NULL;
+}
+
+const struct tl_summary *tl_summary_of_model(const struct tl_model_fn *m) {
+  if (!m || !m->synthesized || m->model != summary_model) return NULL;
+  return (const struct tl_summary *)((const char *)m - offsetof(struct tl_summary, model));
+}
+
+const char *tl_summary_describe(const struct tl_summary *s) {
+  if (!s || !s->has_model) return "does nothing to tickets";
+  switch (s->model.event) {
+  case TL_ME_START:   return "starts a ticket";
+  case TL_ME_AWAIT:   return "awaits its argument";
+  case TL_ME_CONSUME: return "hands its argument to a collecting call";
+  case TL_ME_DETACH:  return "detaches its argument";
+  default:            return "reads its argument's value";
+  }
+}

@@ -1,0 +1,99 @@
+/* summary.h — interprocedural summaries within a translation unit: what a call to one of the
+ * unit's own functions does to tickets, so that a wrapper around a library call is that
+ * library call for its callers. docs/summaries.md is the full account.
+ *
+ * Computed bottom-up over the unit's call graph (asyncctx.h, tl_callgraph_build), one
+ * strongly connected component at a time, callees first; a recursive component is iterated
+ * to a fixed point (at most TL_SUMMARY_ROUNDS rounds, else it gets no summary). What a
+ * function does, read from its IR with its own calls already seen through their summaries:
+ *
+ *   START ret   every return hands out a ticket the function issued (`return tk_async(...)`,
+ *               `return open_inner(...)`)
+ *   START *N    it issues a ticket into what parameter N points to (`*out = tk_async(...)`,
+ *               `MPI_Isend(..., out)`), and neither hands it in nor lets it escape
+ *   AWAIT N     it hands parameter N in on every path to its end (await; CONSUME and
+ *               DETACH likewise, the first hand-in names the kind); *N for a pointed-to
+ *               ticket
+ *   ESCAPE N    it stores parameter N into longer-lived memory, returns it, passes it on to
+ *               an unmodelled call, or hands it in on some paths only
+ *   READ N      it reads parameter N's value (model `read`) and does none of the above
+ *
+ * The summary becomes a synthetic model entry (`struct tl_model_fn`, `synthesized` set,
+ * model name "summary"): tl_summary_run() rewrites every CALL of the unit to a summarised
+ * function into the event of its primary effect — START (ret first, then *N), then the
+ * hand-in of the first parameter handed in, then the read — with the callee, location,
+ * uses and arguments kept, and drops the ESCAPE the front-end put before the call for the
+ * argument that now plays the ticket role. Rules then see START/AWAIT/... and know nothing
+ * of summaries; `tl_summary_of_model()` gives the chain for notes.
+ *
+ * Not done: several effects of one call (only the primary one becomes an event; the
+ * other ticket arguments keep escaping), tickets inside a struct a parameter points to,
+ * function pointers, other translation units. */
+#ifndef TL_SUMMARY_H
+#define TL_SUMMARY_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "ir.h"
+#include "model.h"
+
+#define TL_SUMMARY_ROUNDS 8
+#define TL_SUMMARY_MODEL "summary"   /* the model name of every synthesized entry */
+
+enum tl_sum_effect {
+  TL_SUM_NONE,      /* nothing known: a ticket argument escapes, as for any call */
+  TL_SUM_START,     /* issues a ticket into it (ret or *N) */
+  TL_SUM_AWAIT,     /* hands it in on every path: await */
+  TL_SUM_CONSUME,   /* ... by a consuming call (tk_then) */
+  TL_SUM_DETACH,    /* ... by detaching it */
+  TL_SUM_READ,      /* reads its value */
+  TL_SUM_ESCAPE     /* keeps it, returns it, passes it on, or hands it in on some paths */
+};
+
+/* What the function does with one place: its return value, a parameter, or the ticket a
+ * parameter points to. */
+struct tl_sum_role {
+  uint8_t effect;                /* enum tl_sum_effect */
+  const struct tl_event *via;    /* the event of the function that does it */
+  uint32_t via_fn;               /* via is a call to this summarised function of the unit,
+                                    or UINT32_MAX */
+};
+
+struct tl_summary {
+  const char *name;
+  uint32_t fn;                   /* index in unit->funcs */
+  struct tl_sum_role ret;        /* START or NONE */
+  uint32_t nparams;
+  struct tl_sum_role *params;    /* role N */
+  struct tl_sum_role *pointee;   /* role *N */
+  int has_model;                 /* calls to it are rewritten into model.event */
+  struct tl_model_fn model;      /* the primary effect as a model entry */
+  const struct tl_event *via;    /* the primary effect's event inside the function */
+};
+
+struct tl_summaries {
+  uint32_t n;
+  struct tl_summary *fns;        /* indexed like unit->funcs */
+};
+
+/* Compute the summaries of every function of `unit` into `arena`. The computation may add
+ * child slots (`*p`) to functions (the unit is the caller's to change). 0 or TL_ENOMEM;
+ * *out untouched on failure. */
+int tl_summaries_compute(struct tl_unit *unit, tl_arena *arena,
+                         const struct tl_summaries **out);
+/* Rewrite the unit's calls to summarised functions into their primary effect. 0 or
+ * TL_ENOMEM. */
+int tl_summaries_apply(struct tl_unit *unit, const struct tl_summaries *self);
+/* Both, once per unit, in the unit's arena; sets unit->summaries. Calling it again does
+ * nothing. 0 or TL_ENOMEM. */
+int tl_summary_run(struct tl_unit *unit);
+
+/* The summary of the unit's function `name`, or NULL. */
+const struct tl_summary *tl_summaries_find(const struct tl_summaries *self, const char *name);
+/* The summary a synthesized model entry belongs to, or NULL for any other model. */
+const struct tl_summary *tl_summary_of_model(const struct tl_model_fn *m);
+/* "starts a ticket", "awaits its argument", ... for notes: what a call to `s` does. */
+const char *tl_summary_describe(const struct tl_summary *s);
+
+#endif /* TL_SUMMARY_H */
