@@ -80,7 +80,9 @@ static int build_graph(struct graph *g, tl_arena *a) {
         if (!block_live(fn, b)) continue;
         for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
           const struct tl_event *ev = &fn->blocks[b].events[i];
-          if (ev->kind != TL_EV_CALL && !(ev->model && ev->model->synthesized)) continue;
+          if (ev->kind != TL_EV_CALL &&
+              !(ev->model && (ev->model->synthesized || ev->model->annotated)))
+            continue;
           uint32_t to = find_name(g->names, nnames, ev->callee);
           if (to == NONE) continue;
           if (pass) g->edges[k] = (struct tl_cg_edge){f, to, ev};

@@ -79,8 +79,9 @@ struct tl_asyncctx {
 
 /* The unit's call graph, the one the async context stands on (the summary pass, summary.h,
  * walks it too): an edge per call whose callee names a function of the unit — a CALL event,
- * or an event the summary pass rewrote from one (its model is `synthesized`) — in live
- * blocks, each caller's calls in block order. */
+ * an event the summary pass rewrote from one (its model is `synthesized`), or a call of an
+ * annotated function defined here (`annotated`) — in live blocks, each caller's calls in
+ * block order. */
 struct tl_cg_edge {
   uint32_t from, to;
   const struct tl_event *ev;

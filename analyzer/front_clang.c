@@ -99,7 +99,12 @@ struct tok {
 
 struct var_ent { CXCursor decl; tl_slot_id slot; int used; };
 struct type_ent { const void *key; int kind; uint8_t info; int used; };
-struct name_ent { const char *name; int8_t noreturn; };   /* -1 unknown */
+struct name_ent {
+  const char *name;
+  int8_t noreturn;                     /* -1 unknown */
+  int8_t annotated;                    /* -1 not looked at yet */
+  const struct tl_model_fn *annot;     /* the model its annotations make, or NULL */
+};
 struct label { const char *name; uint32_t block; };
 struct jump { uint32_t brk, cont; };
 struct sw { uint32_t ncases_base; uint32_t dflt; };
@@ -113,6 +118,7 @@ struct fe {
   CXFile main;
   const tl_models *models;
   struct tl_unit *u;
+  struct tl_diags *diags;           /* for invalid annotations; may be NULL */
   int err;
 
   TL_ARRAY(CXCursor) kids;          /* scratch stack of children */
@@ -201,6 +207,7 @@ static struct name_ent *name_get(struct fe *fe, const char *name) {
   if (!copy) { set_err(fe, TL_ENOMEM); return NULL; }
   fe->names[h].name = copy;
   fe->names[h].noreturn = -1;
+  fe->names[h].annotated = -1;
   fe->nnames++;
   return &fe->names[h];
 }
@@ -401,6 +408,108 @@ static void unqualify(const char *in, char *out, size_t len) {
   out[o] = '\0';
 }
 
+/* ---- annotations (include/ticketlint/annotate.h, docs/models.md) ------------------------ */
+
+#define ANNOT_PREFIX "ticketlint:"
+enum { AN_ASYNC = 1, AN_TICKET_TYPE = 2, AN_MODEL = 4 };
+
+static int starts_with_event(const char *s) {
+  for (int e = TL_ME_START; e <= TL_ME_FREE; e++) {
+    const char *w = tl_model_event_name((enum tl_model_event)e);
+    size_t n = strlen(w);
+    if (strncmp(s, w, n) == 0 && (s[n] == '\0' || s[n] == ' ')) return 1;
+  }
+  return 0;
+}
+
+/* The ticketlint annotations written on decl, its canonical declaration and its definition:
+ * AN_* flags, and in spec (when not NULL) the model text of a function, the event first. */
+static unsigned annotations(struct fe *fe, CXCursor decl, char *spec, size_t len) {
+  CXCursor decls[3] = {decl, clang_getCanonicalCursor(decl), clang_getCursorDefinition(decl)};
+  char rest[512] = "";
+  unsigned flags = 0;
+  if (spec && len) spec[0] = '\0';
+  for (int d = 0; d < 3; d++) {
+    if (clang_Cursor_isNull(decls[d]) || (d && clang_equalCursors(decls[d], decl))) continue;
+    uint32_t base, n = kids_push(fe, decls[d], &base);
+    for (uint32_t i = 0; i < n; i++) {
+      CXCursor k = kid(fe, base, i);
+      if (clang_getCursorKind(k) != CXCursor_AnnotateAttr) continue;
+      CXString cs = clang_getCursorSpelling(k);
+      const char *a = clang_getCString(cs);
+      if (a && strncmp(a, ANNOT_PREFIX, strlen(ANNOT_PREFIX)) == 0) {
+        a += strlen(ANNOT_PREFIX);
+        if (strcmp(a, "async") == 0) flags |= AN_ASYNC;
+        else if (strcmp(a, "ticket-type") == 0) flags |= AN_TICKET_TYPE;
+        else if (spec && !strstr(spec, a) && !strstr(rest, a)) {
+          char *into = starts_with_event(a) && !spec[0] ? spec : rest;
+          size_t cap = into == spec ? len : sizeof rest, used = strlen(into);
+          snprintf(into + used, cap - used, "%s%s", used ? " " : "", a);
+          flags |= AN_MODEL;
+        }
+      }
+      clang_disposeString(cs);
+    }
+    kids_pop(fe, base);
+  }
+  if (spec && rest[0]) {
+    size_t used = strlen(spec);
+    snprintf(spec + used, len - used, "%s%s", used ? " " : "", rest);
+  }
+  return flags;
+}
+
+/* The model entry a callee's annotations make (`TL_STARTS(ret)`...), or NULL. Cached by
+ * name; an annotation that does not parse is a warning at the declaration. */
+static const struct tl_model_fn *annotated_model(struct fe *fe, CXCursor decl,
+                                                 const char *name) {
+  struct name_ent *e = name_get(fe, name);
+  if (!e) return NULL;
+  if (e->annotated >= 0) return e->annot;
+  e->annotated = 0;
+  char spec[1024];
+  if (!(annotations(fe, decl, spec, sizeof spec) & AN_MODEL)) return NULL;
+  CXFile file;
+  unsigned line, col;
+  clang_getFileLocation(clang_getCursorLocation(decl), &file, &line, &col, NULL);
+  const char *where = take(fe, clang_getFileName(file));
+  struct tl_srcerr err = {0};
+  int rc = tl_model_fn_parse(name, spec, "annotation", where, (int)line, fe->u->arena,
+                             &e->annot, &err);
+  if (rc == TL_ENOMEM) set_err(fe, rc);
+  if (rc == TL_EMODEL && fe->diags) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "invalid ticketlint annotation on '%s': %s", name, err.msg);
+    struct tl_loc loc = {line, col, line, col};
+    set_err(fe, tl_diags_add(fe->diags, where ? where : "", loc, "invalid-annotation",
+                             TL_SEV_WARNING, msg, NULL));
+  }
+  if (rc) e->annot = NULL;
+  e->annotated = 1;
+  return e->annot;
+}
+
+/* A type that TL_TICKET_TYPE makes a ticket: an annotated typedef (or a typedef of one), or
+ * a pointer to an annotated struct. */
+static int annotated_ticket_type(struct fe *fe, CXType t) {
+  for (int depth = 0; depth < 8; depth++) {
+    if (t.kind == CXType_Elaborated) t = clang_Type_getNamedType(t);
+    if (t.kind == CXType_Typedef) {
+      CXCursor d = clang_getTypeDeclaration(t);
+      if (annotations(fe, d, NULL, 0) & AN_TICKET_TYPE) return 1;
+      t = clang_getTypedefDeclUnderlyingType(d);
+      continue;
+    }
+    if (t.kind == CXType_Pointer) {
+      CXType pt = clang_getCanonicalType(clang_getPointeeType(t));
+      return pt.kind == CXType_Record &&
+             (annotations(fe, clang_getTypeDeclaration(pt), NULL, 0) & AN_TICKET_TYPE);
+    }
+    return 0;
+  }
+  return 0;
+}
+
 static int spelling_is_ticket(struct fe *fe, CXType t) {
   char buf[256];
   CXString s = clang_getTypeSpelling(t);
@@ -410,7 +519,7 @@ static int spelling_is_ticket(struct fe *fe, CXType t) {
   s = clang_getTypeSpelling(clang_getCanonicalType(t));
   unqualify(clang_getCString(s) ? clang_getCString(s) : "", buf, sizeof buf);
   clang_disposeString(s);
-  return tl_models_is_ticket_type(fe->models, buf);
+  return tl_models_is_ticket_type(fe->models, buf) || annotated_ticket_type(fe, t);
 }
 
 /* TI_* bits of a type; cached by libclang's opaque type pointer. */
@@ -1081,6 +1190,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
   }
 
   const struct tl_model_fn *m = name ? tl_models_find(fe->models, name) : NULL;
+  if (!m && name) m = annotated_model(fe, ref, name);   /* the models win */
   CXType rtype = clang_getCursorType(c);
   tl_slot_id res = TL_SLOT_NONE;
   if (w.kind == W_INTO) {
@@ -1430,6 +1540,12 @@ static void lower_unary(struct fe *fe, CXCursor c, struct want w, struct val *ou
   }
 }
 
+/* An integer (or enum) type: MPICH's MPI_Request is an int handle. */
+static int is_integer_type(CXType t) {
+  CXType can = clang_getCanonicalType(t);
+  return (can.kind >= CXType_Bool && can.kind <= CXType_Int128) || can.kind == CXType_Enum;
+}
+
 static void lower_cast(struct fe *fe, CXCursor c, struct want w, struct val *out) {
   CXCursor o = last_kid(fe, c);
   if (clang_Cursor_isNull(o) || !clang_isExpression(clang_getCursorKind(o))) return;
@@ -1445,10 +1561,15 @@ static void lower_cast(struct fe *fe, CXCursor c, struct want w, struct val *out
     out->type = ct;
     return;
   }
-  /* Is this a cast of a ticket to a plain value? Then the operand is computed first. */
+  /* Is this a cast of a ticket to a plain value? Then the operand is computed first.
+   * Not when the cast only renames the ticket: a pointer ticket seen as another object
+   * pointer (GLib's G_TASK(res), G_IS_ASYNC_RESULT(res) cast to GTypeInstance *), or an
+   * integer handle as another integer (MPICH's MPI_Request_c2f macro, (MPI_Fint)req). */
   CXType ot = clang_getCursorType(strip(fe, o));
   int value_cast = (type_info(fe, ot) & TI_TICKET) && !(cti & TI_TICKET)
-                   && !((cti & TI_VOIDPTR) && w.arg);
+                   && !((cti & TI_VOIDPTR) && w.arg)
+                   && !((cti & TI_POINTER) && (type_info(fe, ot) & TI_POINTER))
+                   && !(is_integer_type(ct) && is_integer_type(ot));
   if (value_cast || w.kind == W_DISCARD || w.kind == W_VOID) {
     struct want vw = want_value();
     vw.arg = w.arg;
@@ -2071,6 +2192,7 @@ static void lower_function(struct fe *fe, CXCursor fn, uint32_t prev_end) {
   }
   if (clang_Cursor_getStorageClass(fn) == CX_SC_Static) f->flags |= TL_FN_STATIC;
   if (name_off != NO_OFF && has_marker(fe, name_off)) f->flags |= TL_FN_ASYNC_MARKED;
+  if (annotations(fe, fn, NULL, 0) & AN_ASYNC) f->flags |= TL_FN_ASYNC_MARKED;   /* TL_ASYNC */
 
   uint32_t entry = new_block(fe);
   f->exit = new_block(fe);
@@ -2197,7 +2319,7 @@ int tl_front_clang_parse(const char *file, const struct tl_front_opts *opts,
   if (rc < 0) return rc;
   if (!file) return TL_EINVAL;
 
-  struct fe fe = {.models = models, .u = out};
+  struct fe fe = {.models = models, .u = out, .diags = diags};
   CXIndex index = clang_createIndex(0, 0);
   const char **argv = calloc((size_t)(opts->nargs > 0 ? opts->nargs : 0) + 1, sizeof *argv);
   if (!index || !argv) { rc = TL_ENOMEM; goto done; }

@@ -971,3 +971,43 @@ fail:
   stage_free(&st);
   return rc;
 }
+
+/* ---- annotations ------------------------------------------------------------------------- */
+
+static const char *dup_or_null(tl_arena *a, const char *s, int *oom) {
+  if (!s) return NULL;
+  const char *d = tl_arena_strdup(a, s);
+  if (!d) *oom = 1;
+  return d;
+}
+
+int tl_model_fn_parse(const char *name, const char *spec, const char *model,
+                      const char *where, int line, tl_arena *arena,
+                      const struct tl_model_fn **out, struct tl_srcerr *err) {
+  tl_models *tmp = NULL;
+  char *text = NULL;
+  int rc = TL_ENOMEM;
+  size_t len = strlen(name) + strlen(spec) + 32;
+  if (!(text = malloc(len)) || tl_models_new(&tmp) < 0) goto fail;
+  snprintf(text, len, "model annotations\nfn %s %s\n", name, spec);
+  if ((rc = tl_models_load_buffer(tmp, "annotation", text, strlen(text), err)) < 0) goto fail;
+  rc = TL_ENOMEM;
+  const struct tl_model_fn *m = tl_models_find(tmp, name);
+  struct tl_model_fn *copy = tl_arena_alloc(arena, sizeof *copy);
+  if (!m || !copy) goto fail;
+  int oom = 0;
+  *copy = *m;
+  copy->name = dup_or_null(arena, m->name, &oom);
+  copy->model = dup_or_null(arena, model, &oom);
+  copy->file = dup_or_null(arena, where, &oom);
+  copy->done_constant = dup_or_null(arena, m->done_constant, &oom);
+  copy->line = line;
+  copy->annotated = 1;
+  if (oom) goto fail;
+  *out = copy;
+  rc = 0;
+fail:
+  free(text);
+  tl_models_free(tmp);
+  return rc;
+}

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "arena.h"
 #include "lines.h"   /* struct tl_srcerr */
 
 enum tl_model_event {
@@ -73,6 +74,8 @@ struct tl_model_fn {
   unsigned synthesized : 1;     /* made by the analyzer, not read from a model: the summary
                                    of a function of the unit (summary.h), whose own calls
                                    are seen where they are (it never blocks by itself) */
+  unsigned annotated : 1;       /* read from a source annotation (include/ticketlint/
+                                   annotate.h), not from a model file */
   const char *model;            /* the model's name */
   const char *file;             /* where the line is, for messages */
   int line;
@@ -113,6 +116,16 @@ const struct tl_model_fn *tl_models_at(const tl_models *self, size_t i);
  * path: "ticket.h", "/usr/include/sys/wait.h"), or NULL. `header sys/wait.h` matches a
  * path ending in "/sys/wait.h" or equal to "sys/wait.h". The latest load wins. */
 const char *tl_models_header_model(const tl_models *self, const char *include_path);
+
+/* One function's entry parsed from the text an `fn` line has after the name ("start
+ * ticket=ret", "await ticket=0 status=ret"): what a source annotation says
+ * (include/ticketlint/annotate.h, docs/models.md "Annotations"). The entry and its strings
+ * are allocated in `arena`; its model name is `model`, its file and line `where`, `line`
+ * (for messages). 0; TL_EMODEL with err filled (message only: the caller says where); or
+ * TL_ENOMEM. */
+int tl_model_fn_parse(const char *name, const char *spec, const char *model,
+                      const char *where, int line, tl_arena *arena,
+                      const struct tl_model_fn **out, struct tl_srcerr *err);
 
 /* "start", "await", "await-all", ... as written in model files; "?" when out of range. */
 const char *tl_model_event_name(enum tl_model_event ev);
