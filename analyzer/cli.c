@@ -21,7 +21,13 @@ const char tl_cli_usage[] =
   "                            lint every file it lists\n"
   "  --extra-arg=<flag>        add a compiler flag after the others (allowlisted)\n"
   "  --extra-arg-before=<flag> add a compiler flag before the others (allowlisted)\n"
-  "  --format=text|json        output format (default: text)\n"
+  "  --format=<format>         text (default), json, sarif (SARIF 2.1.0) or codeclimate\n"
+  "                            (GitLab Code Quality)\n"
+  "  --output <file>           write the findings to <file> (replaced atomically) instead\n"
+  "                            of standard output\n"
+  "  --sarif-root <dir>        sarif, codeclimate: paths relative to <dir> (default: the\n"
+  "                            git root above the current directory, else the directory)\n"
+  "  --sarif-docs-url <url>    SARIF: each rule's helpUri is <url><rule-id>.md\n"
   "  --color=auto|always|never colour text output (default: auto, on a terminal)\n"
   "  --model <file>            load a model file besides the default ones (repeatable)\n"
   "  --enable=<id|group|all>   run these rules too (repeatable, applied in order)\n"
@@ -46,7 +52,8 @@ const char tl_cli_usage[] =
 enum opt_id {
   OPT_HELP, OPT_VERSION, OPT_LIST_RULES, OPT_DUMP_IR, OPT_EXIT_ZERO, OPT_STATS,
   OPT_BUILD_DIR, OPT_FORMAT, OPT_COLOR, OPT_MODEL, OPT_EXTRA_ARG, OPT_EXTRA_ARG_BEFORE,
-  OPT_ENABLE, OPT_DISABLE, OPT_EXPLAIN, OPT_CONFIG, OPT_SHOW_SUPPRESSED
+  OPT_ENABLE, OPT_DISABLE, OPT_EXPLAIN, OPT_CONFIG, OPT_SHOW_SUPPRESSED, OPT_OUTPUT,
+  OPT_SARIF_ROOT, OPT_SARIF_DOCS_URL
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL_JOINED };
@@ -76,6 +83,9 @@ static const struct opt opts[] = {
   {"explain",          OPT_EXPLAIN,          ARG_REQUIRED},
   {"config",           OPT_CONFIG,           ARG_REQUIRED},
   {"show-suppressed",  OPT_SHOW_SUPPRESSED,  ARG_NONE},
+  {"output",           OPT_OUTPUT,           ARG_REQUIRED},
+  {"sarif-root",       OPT_SARIF_ROOT,       ARG_REQUIRED},
+  {"sarif-docs-url",   OPT_SARIF_DOCS_URL,   ARG_REQUIRED},
 };
 
 void tl_cli_close(struct tl_cli *self) {
@@ -163,7 +173,22 @@ int tl_cli_parse(struct tl_cli *self, int argc, const char *const *argv, char *e
     case OPT_FORMAT:
       if (strcmp(value, "text") == 0) cli.format = TL_FORMAT_TEXT;
       else if (strcmp(value, "json") == 0) cli.format = TL_FORMAT_JSON;
-      else USAGE("unknown format '%s' (text or json)", value);
+      else if (strcmp(value, "sarif") == 0) cli.format = TL_FORMAT_SARIF;
+      else if (strcmp(value, "codeclimate") == 0) cli.format = TL_FORMAT_CODECLIMATE;
+      else USAGE("unknown format '%s' (text, json, sarif or codeclimate)", value);
+      break;
+    case OPT_OUTPUT:
+      if (!value[0]) USAGE("option '--output' needs a file");
+      cli.output = value;
+      break;
+    case OPT_SARIF_ROOT:
+      if (!value[0]) USAGE("option '--sarif-root' needs a directory");
+      cli.sarif_root = value;
+      break;
+    case OPT_SARIF_DOCS_URL:
+      if (!strstr(value, "://")) USAGE("option '--sarif-docs-url' needs an absolute URL "
+                                       "(https://...), not '%s'", value);
+      cli.sarif_docs_url = value;
       break;
     case OPT_COLOR:
       if (!value || strcmp(value, "always") == 0) cli.color = TL_COLOR_ALWAYS;

@@ -21,7 +21,7 @@ enum tl_cli_action {
   TL_CLI_HELP         /* --help */
 };
 
-enum tl_format { TL_FORMAT_TEXT, TL_FORMAT_JSON };
+enum tl_format { TL_FORMAT_TEXT, TL_FORMAT_JSON, TL_FORMAT_SARIF, TL_FORMAT_CODECLIMATE };
 
 /* One --enable/--disable, in command-line order: `what` is a rule id, a group or "all". */
 struct tl_cli_select {
@@ -41,6 +41,10 @@ struct tl_cli {
   const char *explain;           /* --explain <rule-id> (a registered rule), or NULL */
   const char *config;            /* --config FILE: instead of finding .ticketlint, or NULL */
   const char *build_dir;         /* -p <build-dir>, or NULL */
+  const char *output;            /* --output FILE: the findings go there (atomically), or NULL */
+  const char *sarif_root;        /* --sarif-root DIR: SRCROOT of SARIF and Code Climate paths,
+                                    or NULL (the git root) */
+  const char *sarif_docs_url;    /* --sarif-docs-url URL: base of SARIF helpUri, or NULL */
   TL_ARRAY(const char *) files;  /* the files, in order */
   TL_ARRAY(const char *) models; /* --model FILE, in order */
   TL_ARRAY(struct tl_cli_select) select;  /* --enable/--disable, in order (checked names) */

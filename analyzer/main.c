@@ -483,8 +483,10 @@ int main(int argc, char **argv) {
     if (!(file_profiles[i] = profile_get(&profiles, path, &cli, models))) goto done;
   }
 
-  int color = tl_output_want_color(cli.color, STDOUT_FILENO);
-  if (tl_output_init(&out, stdout, cli.format, color) < 0) goto oom;
+  if (tl_output_open(&out, &cli, msg, sizeof msg) < 0) {   /* stdout, or --output's file */
+    fprintf(stderr, "ticketlint: error: %s\n", msg);
+    goto done;
+  }
   have_out = 1;
   if (tl_output_init(&err_out, stderr, TL_FORMAT_TEXT,
                      tl_output_want_color(cli.color, STDERR_FILENO)) < 0)
