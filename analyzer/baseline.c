@@ -430,6 +430,16 @@ static void put_string(FILE *f, const char *s, size_t max) {
   fputc('"', f);
 }
 
+/* s as a bare word when it can be one (printable ASCII without blanks, quotes, '#', '='),
+ * else as a string. */
+static void put_value(FILE *f, const char *s) {
+  int bare = s[0] != '\0';
+  for (const char *p = s; *p && bare; p++)
+    bare = *p > ' ' && *p < 0x7f && *p != '"' && *p != '#' && *p != '=' && *p != '\\';
+  if (bare) fputs(s, f);
+  else put_string(f, s, SIZE_MAX);
+}
+
 static int entry_cmp(const void *a, const void *b, void *ctx) {
   const struct tl_baseline *self = ctx;
   const struct tl_baseline_entry *x = &self->entries.data[*(const uint32_t *)a];
@@ -468,9 +478,9 @@ int tl_baseline_write(const struct tl_baseline *self, const char *path,
     if (drop && drop[i]) continue;
     const struct tl_baseline_entry *e = &self->entries.data[i];
     fputs("finding rule=", f);
-    put_string(f, e->rule, SIZE_MAX);
+    put_value(f, e->rule);
     fputs(" file=", f);
-    put_string(f, e->file, SIZE_MAX);
+    put_value(f, e->file);
     fprintf(f, " fingerprint=%s occurrence=%u line=%u message=", e->fingerprint,
             e->occurrence, e->line);
     put_string(f, e->message, MESSAGE_MAX);

@@ -37,6 +37,19 @@ const char tl_cli_usage[] =
   "  --show-suppressed         also print findings silenced by NOLINT comments, marked\n"
   "  --exit-zero               exit 0 even when there are findings\n"
   "  --stats                   print where the time went (parse, lower, rules) on stderr\n"
+  "  -j <n>, --jobs=<n>        analyse <n> files at a time, each in its own process\n"
+  "                            (default: the number of processors)\n"
+  "  --tu-timeout <seconds>    stop analysing a file after this long (default: 300; 0: no\n"
+  "                            limit); it is reported as an error\n"
+  "  --keep-going              files whose analysis crashed or timed out are reported but\n"
+  "                            do not make the exit status 2\n"
+  "  --cache-dir <dir>         reuse the findings of files unchanged since the last run,\n"
+  "                            kept in <dir> (default: no cache; docs/ci.md)\n"
+  "  --baseline <file>         do not report findings recorded in <file>\n"
+  "  --write-baseline <file>   record the current findings in <file>, report none\n"
+  "  --prune-baseline          rewrite --baseline's file without its stale entries\n"
+  "  --fail-on=note|warning|error  exit 1 for findings of at least this severity\n"
+  "                            (default: warning)\n"
   "  --list-rules              print every rule: id, severity, summary\n"
   "  --explain <rule-id>       print a rule's documentation\n"
   "  --dump-ir                 print the IR of every function; run no rule\n"
@@ -47,13 +60,16 @@ const char tl_cli_usage[] =
   "-I -D -U -std= -include -isystem -iquote -idirafter --target= -m* -f* -W* -x ...;\n"
   "the compiler named there is never run. See docs/cli.md.\n"
   "\n"
-  "exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error\n";
+  "exit status: 0 no findings, 1 findings (at or above --fail-on), 2 usage, configuration\n"
+  "or internal error, or a file that could not be read, parsed or analysed\n";
 
 enum opt_id {
   OPT_HELP, OPT_VERSION, OPT_LIST_RULES, OPT_DUMP_IR, OPT_EXIT_ZERO, OPT_STATS,
   OPT_BUILD_DIR, OPT_FORMAT, OPT_COLOR, OPT_MODEL, OPT_EXTRA_ARG, OPT_EXTRA_ARG_BEFORE,
   OPT_ENABLE, OPT_DISABLE, OPT_EXPLAIN, OPT_CONFIG, OPT_SHOW_SUPPRESSED, OPT_OUTPUT,
-  OPT_SARIF_ROOT, OPT_SARIF_DOCS_URL
+  OPT_SARIF_ROOT, OPT_SARIF_DOCS_URL,
+  OPT_JOBS, OPT_TU_TIMEOUT, OPT_KEEP_GOING, OPT_CACHE_DIR, OPT_BASELINE, OPT_WRITE_BASELINE,
+  OPT_PRUNE_BASELINE, OPT_FAIL_ON
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL_JOINED };
@@ -86,6 +102,15 @@ static const struct opt opts[] = {
   {"output",           OPT_OUTPUT,           ARG_REQUIRED},
   {"sarif-root",       OPT_SARIF_ROOT,       ARG_REQUIRED},
   {"sarif-docs-url",   OPT_SARIF_DOCS_URL,   ARG_REQUIRED},
+  {"j",                OPT_JOBS,             ARG_REQUIRED},
+  {"jobs",             OPT_JOBS,             ARG_REQUIRED},
+  {"tu-timeout",       OPT_TU_TIMEOUT,       ARG_REQUIRED},
+  {"keep-going",       OPT_KEEP_GOING,       ARG_NONE},
+  {"cache-dir",        OPT_CACHE_DIR,        ARG_REQUIRED},
+  {"baseline",         OPT_BASELINE,         ARG_REQUIRED},
+  {"write-baseline",   OPT_WRITE_BASELINE,   ARG_REQUIRED},
+  {"prune-baseline",   OPT_PRUNE_BASELINE,   ARG_NONE},
+  {"fail-on",          OPT_FAIL_ON,          ARG_REQUIRED},
 };
 
 void tl_cli_close(struct tl_cli *self) {
@@ -113,6 +138,16 @@ static const struct opt *opt_find(const char *arg, const char **value) {
   return NULL;
 }
 
+/* A whole number in [min, max] from s; 0 or -1. */
+static int parse_count(const char *s, unsigned min, unsigned max, unsigned *out) {
+  char *end = NULL;
+  if (!s || s[0] < '0' || s[0] > '9') return -1;
+  unsigned long v = strtoul(s, &end, 10);
+  if (*end || v < min || v > max) return -1;
+  *out = (unsigned)v;
+  return 0;
+}
+
 #define USAGE(...) do { snprintf(err, errlen, __VA_ARGS__); rc = TL_EUSAGE; goto fail; } while (0)
 #define PUSH(arr, v) do { if (tl_array_push(&(arr), (v)) < 0) { rc = TL_ENOMEM; goto fail; } } \
                      while (0)
@@ -121,6 +156,8 @@ int tl_cli_parse(struct tl_cli *self, int argc, const char *const *argv, char *e
                  size_t errlen) {
   struct tl_cli cli = {0};
   int rc = 0;
+  cli.tu_timeout = TL_CLI_TU_TIMEOUT;
+  cli.fail_on = TL_SEV_WARNING;
   int want_help = 0, want_version = 0, want_list = 0, want_dump = 0;
   if (errlen) err[0] = '\0';
 
@@ -139,6 +176,11 @@ int tl_cli_parse(struct tl_cli *self, int argc, const char *const *argv, char *e
 
     const char *value = NULL;
     const struct opt *o = opt_find(arg, &value);
+    if (!o && arg[1] == 'j' && arg[2] >= '0' && arg[2] <= '9') {   /* -j4, as make says it */
+      static const struct opt jobs_joined = {"j", OPT_JOBS, ARG_REQUIRED};
+      o = &jobs_joined;
+      value = arg + 2;
+    }
     if (!o) USAGE("unknown option '%s'", arg);
     if (o->arg == ARG_NONE && value) USAGE("option '%s' takes no value", arg);
     if (o->arg == ARG_REQUIRED && !value) {
@@ -196,6 +238,34 @@ int tl_cli_parse(struct tl_cli *self, int argc, const char *const *argv, char *e
       else if (strcmp(value, "auto") == 0) cli.color = TL_COLOR_AUTO;
       else USAGE("unknown color mode '%s' (auto, always or never)", value);
       break;
+    case OPT_JOBS:
+      if (parse_count(value, 1, 4096, &cli.jobs) < 0)
+        USAGE("option '%s' needs a number of jobs from 1 to 4096, not '%s'", arg, value);
+      break;
+    case OPT_TU_TIMEOUT:
+      if (parse_count(value, 0, 7 * 24 * 3600, &cli.tu_timeout) < 0)
+        USAGE("option '--tu-timeout' needs a number of seconds (0: no limit), not '%s'", value);
+      break;
+    case OPT_KEEP_GOING: cli.keep_going = 1; break;
+    case OPT_CACHE_DIR:
+      if (!value[0]) USAGE("option '--cache-dir' needs a directory");
+      cli.cache_dir = value;
+      break;
+    case OPT_BASELINE:
+      if (!value[0]) USAGE("option '--baseline' needs a file");
+      cli.baseline = value;
+      break;
+    case OPT_WRITE_BASELINE:
+      if (!value[0]) USAGE("option '--write-baseline' needs a file");
+      cli.write_baseline = value;
+      break;
+    case OPT_PRUNE_BASELINE: cli.prune_baseline = 1; break;
+    case OPT_FAIL_ON:
+      if (strcmp(value, "note") == 0) cli.fail_on = TL_SEV_NOTE;
+      else if (strcmp(value, "warning") == 0) cli.fail_on = TL_SEV_WARNING;
+      else if (strcmp(value, "error") == 0) cli.fail_on = TL_SEV_ERROR;
+      else USAGE("unknown severity '%s' for '--fail-on' (note, warning or error)", value);
+      break;
     case OPT_MODEL:            PUSH(cli.models, value); break;
     case OPT_EXTRA_ARG:        PUSH(cli.extra_after, value); break;
     case OPT_EXTRA_ARG_BEFORE: PUSH(cli.extra_before, value); break;
@@ -224,6 +294,10 @@ int tl_cli_parse(struct tl_cli *self, int argc, const char *const *argv, char *e
   if ((cli.action == TL_CLI_LINT || cli.action == TL_CLI_DUMP_IR) && cli.files.size == 0 &&
       !cli.build_dir)
     USAGE("no input files (give files, or -p <build-dir> to lint its database)");
+  if (cli.prune_baseline && !cli.baseline)
+    USAGE("option '--prune-baseline' needs '--baseline <file>'");
+  if (cli.prune_baseline && cli.write_baseline)
+    USAGE("options '--prune-baseline' and '--write-baseline' do not go together");
 
   *self = cli;
   return 0;

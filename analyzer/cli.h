@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "compdb.h"
+#include "diag.h"
 
 enum tl_cli_action {
   TL_CLI_LINT,        /* the default: run the rules */
@@ -45,6 +46,14 @@ struct tl_cli {
   const char *sarif_root;        /* --sarif-root DIR: SRCROOT of SARIF and Code Climate paths,
                                     or NULL (the git root) */
   const char *sarif_docs_url;    /* --sarif-docs-url URL: base of SARIF helpUri, or NULL */
+  unsigned jobs;                 /* -j N: files analysed at a time; 0: one per processor */
+  unsigned tu_timeout;           /* --tu-timeout S: per file, in seconds; 0: no limit */
+  int keep_going;                /* --keep-going: crashed/timed-out files do not exit 2 */
+  const char *cache_dir;         /* --cache-dir DIR: the result cache, or NULL: none */
+  const char *baseline;          /* --baseline FILE: findings not to report, or NULL */
+  const char *write_baseline;    /* --write-baseline FILE: record the findings, or NULL */
+  int prune_baseline;            /* --prune-baseline: drop --baseline's stale entries */
+  enum tl_severity fail_on;      /* --fail-on: the least severity that exits 1 */
   TL_ARRAY(const char *) files;  /* the files, in order */
   TL_ARRAY(const char *) models; /* --model FILE, in order */
   TL_ARRAY(struct tl_cli_select) select;  /* --enable/--disable, in order (checked names) */
@@ -66,6 +75,8 @@ enum tl_flags_origin {
   TL_ORIGIN_COMPDB,    /* the file's compile_commands.json entry */
   TL_ORIGIN_DEFAULT    /* neither: the defaults (TL_DEFAULT_FLAGS) */
 };
+
+#define TL_CLI_TU_TIMEOUT 300   /* --tu-timeout's default, in seconds */
 
 #define TL_DEFAULT_FLAGS { "-xc", "-std=gnu11" }
 
