@@ -663,9 +663,12 @@ static const char *tu_workdir(const struct driver *d, const struct tu *t) {
   return d->cwd;
 }
 
+#define WORKER_INTERNAL_ERROR 3   /* a worker's exit status: out of memory, a rule's error */
+
 /* In a worker: parse, lower and run the rules on one unit; write the result as JSON:
  * {"rc": front-end status, "diags": [...], "deps": [absolute paths] or null,
- *  "stats": [parse_ns, lower_ns, rules_ns]}. The exit status is 0 when it was written. */
+ *  "stats": [parse_ns, lower_ns, rules_ns]}. The exit status is 0 when it was written,
+ * else WORKER_INTERNAL_ERROR. */
 static int worker_run(void *ctx, uint32_t job, int fd) {
   struct driver *d = ctx;
   struct tu *t = &d->tus[d->misses[job]];
@@ -680,7 +683,7 @@ static int worker_run(void *ctx, uint32_t job, int fd) {
   void *jdiags = NULL;
   json_t *jdeps = NULL, *root = NULL;
   uint64_t rules_ns = 0;
-  int status = 3;
+  int status = WORKER_INTERNAL_ERROR;
 
 #ifdef TL_TESTING
   test_hooks(t->file);
@@ -714,7 +717,7 @@ static int worker_run(void *ctx, uint32_t job, int fd) {
     rc = tl_rules_run(&run, &unit);
     rules_ns = now_ns() - t0;
     if (rc == TL_ELIMIT) rc = 0;
-    if (rc < 0) goto done;   /* an internal error: exit status 3 */
+    if (rc < 0) goto done;
   }
   if (depfile) {
     if (rc == 0 && read_source(depfile, &text, &len) == 0 && text &&
@@ -770,9 +773,12 @@ static int worker_done(void *ctx, uint32_t job, const struct tl_job_result *res)
   case TL_JOB_CRASHED:
     snprintf(t->broken, sizeof t->broken, "analysis crashed (signal %d)", res->signal);
     goto out;
-  case TL_JOB_FAILED:   /* a sanitizer's report, or an internal error: see stderr */
-    snprintf(t->broken, sizeof t->broken, "analysis crashed (exit status %d)",
-             res->exit_code);
+  case TL_JOB_FAILED:
+    if (res->exit_code == WORKER_INTERNAL_ERROR)
+      snprintf(t->internal, sizeof t->internal, "internal error during the analysis");
+    else   /* a sanitizer's report (on stderr) ends a worker this way */
+      snprintf(t->broken, sizeof t->broken, "analysis crashed (exit status %d)",
+               res->exit_code);
     goto out;
   case TL_JOB_TIMED_OUT:
     snprintf(t->broken, sizeof t->broken, "analysis timed out after %u s",
