@@ -5,7 +5,7 @@ BUILD    ?= build
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo bench clean
+.PHONY: all deps configure build test demo bench eval clean
 
 all: build
 
@@ -28,6 +28,11 @@ demo: build
 
 bench: deps
 	@./bench/run.sh
+
+# ticketlint on real C code (Debian source packages, fetched at run time; not part of
+# `make test`): a table of findings per package and rule. docs/eval.md holds the review.
+eval: deps
+	@./eval/run.sh
 
 clean:
 	rm -rf $(BUILD)
