@@ -119,6 +119,7 @@ struct fe {
   const tl_models *models;
   struct tl_unit *u;
   struct tl_diags *diags;           /* for invalid annotations; may be NULL */
+  struct tl_model_set active;       /* the models this TU's includes select (model.h) */
   int err;
 
   TL_ARRAY(CXCursor) kids;          /* scratch stack of children */
@@ -1189,7 +1190,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     lower_expr(fe, clang_Cursor_getArgument(c, i), aw, &args[i]);
   }
 
-  const struct tl_model_fn *m = name ? tl_models_find(fe->models, name) : NULL;
+  const struct tl_model_fn *m = name ? tl_models_find_in(fe->models, &fe->active, name) : NULL;
   if (!m && name) m = annotated_model(fe, ref, name);   /* the models win */
   CXType rtype = clang_getCursorType(c);
   tl_slot_id res = TL_SLOT_NONE;
@@ -2303,6 +2304,18 @@ static void fe_close(struct fe *fe) {
   free(fe->names);
 }
 
+/* Every file the TU includes, at any depth, selects the model whose `header` it is. */
+static void select_include(CXFile file, CXSourceLocation *stack, unsigned depth,
+                           CXClientData data) {
+  struct fe *fe = data;
+  if (depth == 0) return;                  /* the main file itself */
+  (void)stack;
+  CXString name = clang_getFileName(file);
+  const char *path = clang_getCString(name);
+  if (path) tl_models_set_include(fe->models, &fe->active, path);
+  clang_disposeString(name);
+}
+
 static uint64_t now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -2346,6 +2359,9 @@ int tl_front_clang_parse(const char *file, const struct tl_front_opts *opts,
   fe.main = clang_getFile(fe.tu, file);
   if (!fe.main) { rc = TL_EPARSE; goto done; }
   if (diags) add_clang_diags(&fe, diags, file);
+  tl_models_set_default(models, &fe.active);
+  clang_getInclusions(fe.tu, select_include, &fe);
+  (void)tl_models_set_force(models, &fe.active, opts->force, opts->nforce);  /* names: CLI */
   if (!opts->keep_going && has_errors(fe.tu)) goto done;
 
   /* Top-level cursors of the main file, then each function definition. */

@@ -9,8 +9,11 @@
  * Lookup by function name is a hash table (open addressing, linear probing, FNV-1a) from
  * name to index in `fns`; the front-end calls tl_models_find() for every call expression.
  *
- * Does not do yet: select models by `header` (stored and queryable only), roles on several
- * arguments (one argument per role), variadic argument indexes. */
+ * Selection by `header` (tl_models_set_*, tl_models_find_in): model names are numbered in
+ * load order; a set is one byte per number.
+ *
+ * Does not do yet: roles on several arguments (one argument per role), variadic argument
+ * indexes. */
 #include "model.h"
 
 #include <dirent.h>
@@ -52,6 +55,7 @@ struct tl_models {
   str_array markers;
   str_array sentinels;
   header_array headers;
+  str_array names;               /* model names, in load order: their numbers */
 };
 
 /* ---- names ----------------------------------------------------------------------------- */
@@ -254,6 +258,7 @@ void tl_models_free(tl_models *self) {
   tl_array_free(&self->markers);
   tl_array_free(&self->sentinels);
   tl_array_free(&self->headers);
+  tl_array_free(&self->names);
   free(self);
 }
 
@@ -291,15 +296,19 @@ const struct tl_model_fn *tl_models_at(const tl_models *self, size_t i) {
   return self->fns.data[i];
 }
 
+/* 1 when `header` (as written: "sys/wait.h") names include path p of length n. */
+static int header_matches(const char *header, const char *p, size_t n) {
+  size_t l = strlen(header);
+  if (l > n || strcmp(p + n - l, header) != 0) return 0;
+  return l == n || p[n - l - 1] == '/';
+}
+
 const char *tl_models_header_model(const tl_models *self, const char *include_path) {
   if (!self || !include_path) return NULL;
   size_t n = strlen(include_path);
-  for (uint32_t i = self->headers.size; i-- > 0;) {
-    const struct header_entry *h = &self->headers.data[i];
-    size_t l = strlen(h->path);
-    if (l > n || strcmp(include_path + n - l, h->path) != 0) continue;
-    if (l == n || include_path[n - l - 1] == '/') return h->model;
-  }
+  for (uint32_t i = self->headers.size; i-- > 0;)
+    if (header_matches(self->headers.data[i].path, include_path, n))
+      return self->headers.data[i].model;
   return NULL;
 }
 
@@ -825,16 +834,25 @@ static int stage_commit(tl_models *self, struct stage *st, struct tl_srcerr *err
   for (uint32_t i = 0; i < st->sentinels.size; i++)
     if (!str_has(&self->sentinels, st->sentinels.data[i], str_eq))
       self->sentinels.data[self->sentinels.size++] = st->sentinels.data[i];
+  /* One entry per (header, model): a header two models name selects both; the look-up by
+   * header alone (tl_models_header_model) reads from the end, so the latest load wins. */
   for (uint32_t i = 0; i < st->headers.size; i++) {
     uint32_t j = 0;
-    while (j < self->headers.size && strcmp(self->headers.data[j].path,
-                                            st->headers.data[i].path) != 0)
+    while (j < self->headers.size &&
+           (strcmp(self->headers.data[j].path, st->headers.data[i].path) != 0 ||
+            strcmp(self->headers.data[j].model, st->headers.data[i].model) != 0))
       j++;
-    if (j < self->headers.size) self->headers.data[j].model = st->headers.data[i].model;
-    else self->headers.data[self->headers.size++] = st->headers.data[i];
+    if (j == self->headers.size) self->headers.data[self->headers.size++] = st->headers.data[i];
   }
   self->arenas.data[self->arenas.size++] = st->arena;
   st->arena = NULL;
+  /* model names, for selection (a failure here only leaves a model unnumbered: always on) */
+  for (uint32_t i = 0; i < st->fns.size; i++)
+    if (self->names.size < TL_MODELS_MAX && !str_has(&self->names, st->fns.data[i]->model, str_eq))
+      (void)tl_array_push(&self->names, st->fns.data[i]->model);
+  for (uint32_t i = 0; i < st->headers.size; i++)
+    if (self->names.size < TL_MODELS_MAX && !str_has(&self->names, st->headers.data[i].model, str_eq))
+      (void)tl_array_push(&self->names, st->headers.data[i].model);
   return 0;
 }
 
@@ -1010,4 +1028,57 @@ fail:
   free(text);
   tl_models_free(tmp);
   return rc;
+}
+
+/* ---- selection by header ----------------------------------------------------------------- */
+
+size_t tl_models_nmodels(const tl_models *self) { return self ? self->names.size : 0; }
+
+const char *tl_models_model_name(const tl_models *self, size_t i) {
+  return self && i < self->names.size ? self->names.data[i] : NULL;
+}
+
+int tl_models_model_index(const tl_models *self, const char *name) {
+  for (uint32_t i = 0; self && name && i < self->names.size; i++)
+    if (strcmp(self->names.data[i], name) == 0) return (int)i;
+  return -1;
+}
+
+void tl_models_set_default(const tl_models *self, struct tl_model_set *out) {
+  memset(out, 0, sizeof *out);
+  for (uint32_t i = 0; self && i < self->names.size; i++) {
+    int has_header = 0;
+    for (uint32_t h = 0; h < self->headers.size && !has_header; h++)
+      has_header = strcmp(self->headers.data[h].model, self->names.data[i]) == 0;
+    out->on[i] = !has_header;
+  }
+}
+
+void tl_models_set_include(const tl_models *self, struct tl_model_set *set, const char *path) {
+  size_t n = path ? strlen(path) : 0;
+  for (uint32_t h = 0; self && path && h < self->headers.size; h++) {
+    if (!header_matches(self->headers.data[h].path, path, n)) continue;
+    int i = tl_models_model_index(self, self->headers.data[h].model);
+    if (i >= 0) set->on[i] = 1;
+  }
+}
+
+int tl_models_set_force(const tl_models *self, struct tl_model_set *set,
+                        const struct tl_model_force *force, size_t n) {
+  int rc = 0;
+  for (size_t k = 0; k < n; k++) {
+    int i = tl_models_model_index(self, force[k].name);
+    if (i < 0) rc = TL_EINVAL;
+    else set->on[i] = force[k].on != 0;
+  }
+  return rc;
+}
+
+const struct tl_model_fn *tl_models_find_in(const tl_models *self,
+                                            const struct tl_model_set *set,
+                                            const char *fn_name) {
+  const struct tl_model_fn *fn = tl_models_find(self, fn_name);
+  if (!fn || !set) return fn;
+  int i = tl_models_model_index(self, fn->model);
+  return i < 0 || set->on[i] ? fn : NULL;
 }

@@ -117,6 +117,38 @@ const struct tl_model_fn *tl_models_at(const tl_models *self, size_t i);
  * path ending in "/sys/wait.h" or equal to "sys/wait.h". The latest load wins. */
 const char *tl_models_header_model(const tl_models *self, const char *include_path);
 
+/* ---- selection by header --------------------------------------------------------------
+ * A model whose `header` the translation unit does not include is off for it: its functions
+ * are not looked up (tl_models_find_in). A model without a `header` line is always on. The
+ * user forces a model on or off by name (--models=+mpi,-glib, `model-on`/`model-off` in
+ * .ticketlint); forcing comes last. Ticket types, markers and sentinels stay global.
+ * Models are numbered by name in load order; at most TL_MODELS_MAX names. */
+#define TL_MODELS_MAX 256
+struct tl_model_set {
+  unsigned char on[TL_MODELS_MAX];   /* by model number */
+};
+/* Forcing one model on or off, in the order the user wrote them. */
+struct tl_model_force {
+  const char *name;
+  int on;
+};
+
+size_t      tl_models_nmodels(const tl_models *self);
+const char *tl_models_model_name(const tl_models *self, size_t i);
+/* The number of the model called `name`, or -1. */
+int         tl_models_model_index(const tl_models *self, const char *name);
+/* *out: the models without a `header` line on, the others off. */
+void tl_models_set_default(const tl_models *self, struct tl_model_set *out);
+/* The unit includes `path` (any depth): every model with a header matching it goes on. */
+void tl_models_set_include(const tl_models *self, struct tl_model_set *set, const char *path);
+/* Apply the forcings in order; TL_EINVAL (the rest still applied) when one names no model. */
+int  tl_models_set_force(const tl_models *self, struct tl_model_set *set,
+                         const struct tl_model_force *force, size_t n);
+/* tl_models_find, skipping the functions of models `set` has off (set NULL: all on). */
+const struct tl_model_fn *tl_models_find_in(const tl_models *self,
+                                            const struct tl_model_set *set,
+                                            const char *fn_name);
+
 /* One function's entry parsed from the text an `fn` line has after the name ("start
  * ticket=ret", "await ticket=0 status=ret"): what a source annotation says
  * (include/ticketlint/annotate.h, docs/models.md "Annotations"). The entry and its strings

@@ -120,7 +120,8 @@ Test(annotate, tl_async_marks_a_definition) {
 }
 
 Test(annotate, a_model_file_entry_wins) {
-  parse("int usleep(unsigned us) TL_AWAITS(0);\n"
+  parse("#include <unistd.h>\n"
+        "int usleep(unsigned us) TL_AWAITS(0);\n"
         "void nap(void) { usleep(5); }\n");
   cr_assert_eq(call_of("nap", "usleep")->kind, TL_EV_BLOCKING, "libc.model says blocking");
 }

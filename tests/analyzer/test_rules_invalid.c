@@ -99,8 +99,11 @@ static void parse(const char *src) {
            "typedef int job_t;\nextern const job_t JOB_NONE;\n"
            "job_t job_start(void);\nint job_wait(job_t j, void **v);\n%s", src);
   static const char *args[] = {"-I" TL_RUNTIME_INCLUDE_DIR};
+  /* The snippet declares the jobs and MPI APIs itself, including neither header: force them. */
+  static const struct tl_model_force jobs_on[] = {{"jobs", 1}, {"mpi", 1}};
   struct tl_front_opts opts = {.args = args, .nargs = 1, .unsaved_name = SNIPPET,
-                               .unsaved_text = text, .keep_going = 1};
+                               .unsaved_text = text, .keep_going = 1,
+                               .force = jobs_on, .nforce = 2};
   if (fe_open) tl_unit_close(&fe_unit);
   fe_open = 1;
   cr_assert_eq(tl_front_clang_parse(SNIPPET, &opts, rt_models, &fe_unit, &rt_diags), 0);
