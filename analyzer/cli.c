@@ -30,6 +30,9 @@ const char tl_cli_usage[] =
   "  --sarif-docs-url <url>    SARIF: each rule's helpUri is <url><rule-id>.md\n"
   "  --color=auto|always|never colour text output (default: auto, on a terminal)\n"
   "  --model <file>            load a model file besides the default ones (repeatable)\n"
+  "  --models=+<name>,-<name>  force models on or off, whatever a file includes (by\n"
+  "                            default a model is on when its header is included)\n"
+  "  --enable-model=<name>     the same as --models=+<name>; --disable-model=<name>\n"
   "  --enable=<id|group|all>   run these rules too (repeatable, applied in order)\n"
   "  --disable=<id|group|all>  do not run these rules (repeatable, applied in order)\n"
   "  --config <file>           use this configuration file instead of the nearest\n"
@@ -69,7 +72,7 @@ enum opt_id {
   OPT_ENABLE, OPT_DISABLE, OPT_EXPLAIN, OPT_CONFIG, OPT_SHOW_SUPPRESSED, OPT_OUTPUT,
   OPT_SARIF_ROOT, OPT_SARIF_DOCS_URL,
   OPT_JOBS, OPT_TU_TIMEOUT, OPT_KEEP_GOING, OPT_CACHE_DIR, OPT_BASELINE, OPT_WRITE_BASELINE,
-  OPT_PRUNE_BASELINE, OPT_FAIL_ON
+  OPT_PRUNE_BASELINE, OPT_FAIL_ON, OPT_MODELS, OPT_ENABLE_MODEL, OPT_DISABLE_MODEL
 };
 
 enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL_JOINED };
@@ -111,12 +114,18 @@ static const struct opt opts[] = {
   {"write-baseline",   OPT_WRITE_BASELINE,   ARG_REQUIRED},
   {"prune-baseline",   OPT_PRUNE_BASELINE,   ARG_NONE},
   {"fail-on",          OPT_FAIL_ON,          ARG_REQUIRED},
+  {"models",           OPT_MODELS,           ARG_REQUIRED},
+  {"enable-model",     OPT_ENABLE_MODEL,     ARG_REQUIRED},
+  {"disable-model",    OPT_DISABLE_MODEL,    ARG_REQUIRED},
 };
 
 void tl_cli_close(struct tl_cli *self) {
   tl_array_free(&self->files);
   tl_array_free(&self->models);
   tl_array_free(&self->select);
+  tl_array_free(&self->model_select);
+  for (uint32_t i = 0; i < self->owned.size; i++) free(self->owned.data[i]);
+  tl_array_free(&self->owned);
   tl_array_free(&self->extra_before);
   tl_array_free(&self->extra_after);
   tl_array_free(&self->dashdash);
@@ -267,6 +276,31 @@ int tl_cli_parse(struct tl_cli *self, int argc, const char *const *argv, char *e
       else USAGE("unknown severity '%s' for '--fail-on' (note, warning or error)", value);
       break;
     case OPT_MODEL:            PUSH(cli.models, value); break;
+    case OPT_ENABLE_MODEL:
+    case OPT_DISABLE_MODEL: {
+      if (!value[0]) USAGE("option '%s' needs a model name", arg);
+      struct tl_cli_select sel = {value, o->id == OPT_ENABLE_MODEL};
+      PUSH(cli.model_select, sel);
+      break;
+    }
+    case OPT_MODELS: {                     /* +a,-b: each item copied, split at commas */
+      for (const char *p = value; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n < 2 || (p[0] != '+' && p[0] != '-'))
+          USAGE("option '--models' takes +name or -name items separated by commas, not '%.*s'",
+                (int)n, p);
+        char *name = strndup(p + 1, n - 1);
+        if (!name || tl_array_push(&cli.owned, name) < 0) {
+          free(name);
+          rc = TL_ENOMEM;
+          goto fail;
+        }
+        struct tl_cli_select sel = {name, p[0] == '+'};
+        PUSH(cli.model_select, sel);
+        p += n + (p[n] == ',');
+      }
+      break;
+    }
     case OPT_EXTRA_ARG:        PUSH(cli.extra_after, value); break;
     case OPT_EXTRA_ARG_BEFORE: PUSH(cli.extra_before, value); break;
     case OPT_ENABLE:

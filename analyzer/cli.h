@@ -57,6 +57,10 @@ struct tl_cli {
   TL_ARRAY(const char *) files;  /* the files, in order */
   TL_ARRAY(const char *) models; /* --model FILE, in order */
   TL_ARRAY(struct tl_cli_select) select;  /* --enable/--disable, in order (checked names) */
+  TL_ARRAY(struct tl_cli_select) model_select;  /* --models=+a,-b, --enable-model,
+                                                   --disable-model, in order: `what` a model
+                                                   name (checked by the driver) */
+  TL_ARRAY(char *) owned;        /* copies the struct owns (--models items) */
   TL_ARRAY(const char *) extra_before;  /* --extra-arg-before (raw, filtered later) */
   TL_ARRAY(const char *) extra_after;   /* --extra-arg */
   int have_dashdash;             /* "--" was given (even with nothing after it) */

@@ -92,6 +92,7 @@ void tl_config_close(struct tl_config *self) {
   tl_array_free(&self->fire_and_forget);
   tl_array_free(&self->ticket_types);
   tl_array_free(&self->blocking);
+  tl_array_free(&self->model_select);
   memset(self, 0, sizeof *self);
 }
 
@@ -249,6 +250,27 @@ static int dir_ticket_type(struct cfile *f, const struct tl_line *l) {
   return 0;
 }
 
+/* model-on / model-off: one or more model names (letters, digits, '_', '-', '.'), checked
+ * against the loaded models by the driver. */
+static int dir_model_select(struct cfile *f, const struct tl_line *l, int on) {
+  int rc = check_arity(f, l, 1, 0, "one or more model names");
+  if (rc < 0) return rc;
+  for (uint32_t i = 1; i < l->ntokens; i++) {
+    const struct tl_token *t = &l->tokens[i];
+    for (const char *p = t->value; *p; p++) {
+      if (*p == '_' || *p == '-' || *p == '.' || (*p >= 'a' && *p <= 'z') ||
+          (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+        continue;
+      char q[64];
+      return cerr(f, t->line, t->value_col, "'%s' is not a model name",
+                  tl_srcerr_quote(q, sizeof q, t->value));
+    }
+    struct tl_config_select s = {t->value, on};
+    PUSH(f->cfg->model_select, s);
+  }
+  return 0;
+}
+
 static int config_line(struct cfile *f, const struct tl_line *l) {
   for (uint32_t i = 0; i < l->ntokens; i++) {
     const struct tl_token *t = &l->tokens[i];
@@ -267,10 +289,12 @@ static int config_line(struct cfile *f, const struct tl_line *l) {
   if (strcmp(d, "fire-and-forget") == 0) return dir_functions(f, l, &f->cfg->fire_and_forget);
   if (strcmp(d, "blocking") == 0) return dir_functions(f, l, &f->cfg->blocking);
   if (strcmp(d, "ticket-type") == 0) return dir_ticket_type(f, l);
+  if (strcmp(d, "model-on") == 0) return dir_model_select(f, l, 1);
+  if (strcmp(d, "model-off") == 0) return dir_model_select(f, l, 0);
   char q[64];
   return cerr(f, l->tokens[0].line, l->tokens[0].col, "unknown directive '%s' (enable, "
-              "disable, severity, model, fire-and-forget, ticket-type, blocking)",
-              tl_srcerr_quote(q, sizeof q, d));
+              "disable, severity, model, model-on, model-off, fire-and-forget, ticket-type, "
+              "blocking)", tl_srcerr_quote(q, sizeof q, d));
 }
 
 #undef PUSH

@@ -12,6 +12,8 @@
  *   model ../models/shop.model           # a model file (*.model), relative to this file
  *   fire-and-forget log_async            # its tickets are never awaited, by design
  *   ticket-type shop_order *             # a ticket type, as `type` in a model
+ *   model-on mpi                         # a model on whatever the file includes
+ *   model-off glib                       # ... or off (default: chosen by its `header`)
  *   blocking legacy_fetch                # a function that blocks, as `fn F blocking`
  *
  * Nothing in it can name a program to run or a library to load: `model` files are parsed as
@@ -69,6 +71,8 @@ struct tl_config {
   tl_config_strs fire_and_forget;                 /* function names */
   tl_config_strs ticket_types;                    /* spellings, tokens joined by a space */
   tl_config_strs blocking;                        /* function names */
+  TL_ARRAY(struct tl_config_select) model_select; /* model-on / model-off: `what` a model
+                                                     name, in order (model.h, selection) */
 };
 
 /* Parse buf[0..len) into self (initialised by the callee). name: the file name for errors

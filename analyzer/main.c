@@ -231,6 +231,8 @@ struct profile {
   enum tl_severity *sev;          /* per rule of tl_rules: its severity here */
   int have_fingerprint;           /* fingerprint computed (with a cache only) */
   char fingerprint[TL_HASH_HEX];  /* models, configuration, rules: part of cache keys */
+  struct tl_model_force *force;   /* model-on/off, then --models: models forced on or off */
+  size_t nforce;
 };
 
 static void profile_free(struct profile *p) {
@@ -240,6 +242,7 @@ static void profile_free(struct profile *p) {
   tl_models_free(p->own_models);
   free(p->rules);
   free(p->sev);
+  free(p->force);
   free(p);
 }
 
@@ -266,6 +269,22 @@ static struct profile *profile_new(char *path, const struct tl_cli *cli,
     if (tl_models_new(&p->own_models) < 0) goto oom;
     if (models_load(p->own_models, cli, cfg, model_dir) < 0) goto fail;
     p->models = p->own_models;
+  }
+  /* Models forced on or off: the configuration's model-on/off, then --models, in order. */
+  size_t ncfg = cfg ? cfg->model_select.size : 0, nsel = ncfg + cli->model_select.size;
+  if (nsel && !(p->force = calloc(nsel, sizeof *p->force))) goto oom;
+  for (size_t i = 0; i < nsel; i++) {
+    const struct tl_config_select *c = i < ncfg ? &cfg->model_select.data[i] : NULL;
+    const struct tl_cli_select *o = c ? NULL : &cli->model_select.data[i - ncfg];
+    const char *name = c ? c->what : o->what;
+    p->force[p->nforce++] = (struct tl_model_force){name, c ? c->enable : o->enable};
+    if (tl_models_model_index(p->models, name) >= 0) continue;
+    fprintf(stderr, "ticketlint: error: unknown model '%s' in %s (models:", name,
+            c ? p->path : "--models");
+    for (size_t m = 0; m < tl_models_nmodels(p->models); m++)
+      fprintf(stderr, " %s", tl_models_model_name(p->models, m));
+    fprintf(stderr, ")\n");
+    goto fail;
   }
   /* The rules: defaults, the configuration's steps, then --enable/--disable in order. */
   on = malloc(tl_rules_count + 1);
@@ -613,6 +632,9 @@ static int profile_fingerprint(struct profile *p, const struct driver *d) {
   }
   tl_hash_str(&h, "--model");
   for (uint32_t i = 0; i < d->cli->models.size; i++) hash_file_into(&h, d->cli->models.data[i]);
+  tl_hash_str(&h, "--models");
+  for (size_t i = 0; i < p->nforce; i++)
+    tl_hash_str(&h, p->force[i].on ? "+" : "-"), tl_hash_str(&h, p->force[i].name);
   tl_hash_str(&h, "rules");
   for (size_t i = 0; i < p->nrules; i++) tl_hash_str(&h, p->rules[i]->id);
   tl_hash_hex(&h, p->fingerprint);
@@ -703,7 +725,8 @@ static int worker_run(void *ctx, uint32_t job, int fd) {
     argv[argc++] = "-MF";
     argv[argc++] = depfile;
   }
-  struct tl_front_opts opts = {.args = argv, .nargs = argc, .keep_going = 1, .stats = &fstats};
+  struct tl_front_opts opts = {.args = argv, .nargs = argc, .keep_going = 1, .stats = &fstats,
+                               .force = p->force, .nforce = p->nforce};
   int rc = tl_front_clang_parse(t->parse_as, &opts, p->models, &unit, &diags);
   if (rc == 0) {
     struct tl_run run = {
@@ -868,6 +891,8 @@ static void tu_dump(struct driver *d, struct tu *t) {
     .nargs = (int)t->flags.size,
     .keep_going = 1,
     .stats = &d->fstats,
+    .force = t->profile->force,
+    .nforce = t->profile->nforce,
   };
   int rc = tl_front_clang_parse(t->parse_as, &opts, t->profile->models, &unit, &diags);
   if (rc == 0)
