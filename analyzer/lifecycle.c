@@ -281,13 +281,6 @@ static void apply_assign(const struct tl_lc *lc, const struct tl_event *ev) {
       hand_in(lc, ev->uses[i], TL_LC_ESCAPED, NULL);
 }
 
-/* One mechanism for calls to the unit's own functions: the summary pass (summary.h) has
- * already turned a call to a function returning a fresh ticket into a START. */
-int tl_lc_returns_fresh_ticket(const struct tl_unit *unit, const char *callee) {
-  const struct tl_summary *s = unit ? tl_summaries_find(unit->summaries, callee) : NULL;
-  return s && s->ret.effect == TL_SUM_START;
-}
-
 /* An unmodelled call: what lies inside its arguments may be started, awaited or kept by the
  * callee (`conn_start(&c)`, `conn_finish(c)`); its result is unknown. */
 static void apply_call(const struct tl_lc *lc, const struct tl_event *ev) {

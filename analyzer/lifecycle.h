@@ -123,10 +123,6 @@ void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev);
  * `status=ret`: `if (pthread_create(&t, ...) != 0)`) makes its ticket NOT_ISSUED where the
  * start failed. */
 void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ);
-/* 1 when `callee` is a function of the unit whose summary (unit->summaries, summary.h)
- * says every return hands out a ticket it issued (`return tk_async(...)`): a call to it
- * issues a ticket too. 0 before the summary pass ran. */
-int tl_lc_returns_fresh_ticket(const struct tl_unit *unit, const char *callee);
 /* 1 when the edge from block `from` to block `to` leaves a loop whose body hands slot s in
  * (await, consume, detach, escape) at a point `from` dominates, and never starts into s:
  * taking this exit, the loop most likely ran and handed the ticket in. The analysis counts

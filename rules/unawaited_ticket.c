@@ -43,9 +43,9 @@
  * An array of tickets is one summarised slot: awaiting one element counts for all of them,
  * so an array filled and then only partly awaited is missed. The analysis does not count
  * loop iterations: a ticket issued before a loop and handed in inside it is taken as
- * handed in when the loop's condition ends it, even though the loop might run zero times. A call to a function of the same file that returns a ticket
- * it issued (`return tk_async(...)`) counts as issuing one; other functions are not
- * followed. Tickets reached through
+ * handed in when the loop's condition ends it, even though the loop might run zero times. Functions of the same file are followed
+ * through their summaries (docs/summaries.md): a helper that returns or writes out a ticket
+ * it issued is itself a start; functions of other files are not followed. Tickets reached through
  * pointers, parameters and globals belong to someone else and are never reported. Two
  * tickets from the same call that are lost on different paths give one finding, with the
  * note of the first path found.
@@ -132,13 +132,9 @@ static void on_start(struct tl_rctx *cx, void *facts, const struct tl_event *ev)
   tl_lc_event(cx, facts, ev);      /* a start over a pending ticket: ticket-reuse's finding */
 }
 
-/* ASSIGN and CALL; a call to a function of this file that returns a fresh ticket
- * (`return tk_async(...)`) is a start. */
+/* ASSIGN and CALL. (Calls to same-file helpers that issue tickets arrive as START events:
+ * the summaries rewrite them before any rule runs.) */
 static void on_write(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
-  if (ev->kind == TL_EV_CALL && discarded(ev) && tl_rctx_reporting(cx) &&
-      !fire_and_forget(cx, ev) && tl_lc_returns_fresh_ticket(tl_rctx_unit(cx), ev->callee))
-    tl_report(cx, ev->loc, "ticket from '%s' is discarded and never awaited",
-              tl_lc_callee(ev));
   if (!(ev->flags & TL_F_NORETURN)) check_overwrite(cx, facts, ev);
   tl_lc_event(cx, facts, ev);
 }
