@@ -982,7 +982,11 @@ static void lower_into(struct fe *fe, CXCursor rhs, tl_slot_id dst, CXCursor at)
   struct tl_loc loc = loc_of(at);
   uint32_t dfl = slot(fe, dst)->flags;
   int rhs_ticket = val_is_ticket(fe, &v);
-  if (rhs_ticket && !(dfl & TL_SLOT_TICKET) && !val_is_null(&v))
+  /* A pointer ticket copied into another typed object pointer (`__typeof__ (*pp) p = *pp;`
+   * in GLib's g_clear_object) is the same object, not its value; into a `void *` it is. */
+  uint8_t dti = type_info(fe, clang_getCursorType(at));
+  if (rhs_ticket && !(dfl & TL_SLOT_TICKET) && !val_is_null(&v)
+      && !((dti & TI_POINTER) && !(dti & TI_VOIDPTR) && val_is_ptr_ticket(fe, &v)))
     value_use(fe, v.wrote ? &(struct val){.slot = dst} : &v, TL_F_CAST, at);
   if (!v.wrote) {
     struct tl_event ev = {.kind = TL_EV_ASSIGN, .dst = dst, .loc = loc,
@@ -1563,13 +1567,15 @@ static void lower_cast(struct fe *fe, CXCursor c, struct want w, struct val *out
     return;
   }
   /* Is this a cast of a ticket to a plain value? Then the operand is computed first.
-   * Not when the cast only renames the ticket: a pointer ticket seen as another object
-   * pointer (GLib's G_TASK(res), G_IS_ASYNC_RESULT(res) cast to GTypeInstance *), or an
-   * integer handle as another integer (MPICH's MPI_Request_c2f macro, (MPI_Fint)req). */
+   * Not when the cast only renames the ticket: a pointer ticket seen as another typed
+   * object pointer (GLib's G_TASK(res), G_IS_ASYNC_RESULT(res) cast to GTypeInstance *;
+   * `void *` stays a value), or an integer handle as another integer (MPICH's
+   * MPI_Request_c2f macro, (MPI_Fint)req). */
   CXType ot = clang_getCursorType(strip(fe, o));
   int value_cast = (type_info(fe, ot) & TI_TICKET) && !(cti & TI_TICKET)
                    && !((cti & TI_VOIDPTR) && w.arg)
-                   && !((cti & TI_POINTER) && (type_info(fe, ot) & TI_POINTER))
+                   && !((cti & TI_POINTER) && !(cti & TI_VOIDPTR)
+                        && (type_info(fe, ot) & TI_POINTER))
                    && !(is_integer_type(ct) && is_integer_type(ot));
   if (value_cast || w.kind == W_DISCARD || w.kind == W_VOID) {
     struct want vw = want_value();

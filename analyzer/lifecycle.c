@@ -421,18 +421,19 @@ static const struct tl_event *start_of_status(const struct tl_block *b, tl_slot_
 }
 
 /* A test of a start's status: on the branch where it failed (nonzero, or negative), the
- * start issued nothing. */
+ * start issued nothing. A status equal to a nonzero code (`ret == -ETIME`, `== EAGAIN`) is
+ * a failure too: success is 0. A named constant counts by its value (`!= thrd_success`). */
 static void refine_status(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
   const struct tl_cond *c = &from->cond;
   const struct tl_event *st = start_of_status(from, c->slot);
   if (!st || st->ticket == TL_SLOT_NONE || st->ticket >= lc->fn->nslots) return;
-  int zero = c->constant ? null_constant(c) : c->value == 0;
+  int zero = c->value == 0;        /* a status: its value counts (thrd_success is 0) */
   uint32_t fail_succ;              /* the successor on which the start failed */
   switch (c->cmp) {
   case TL_CMP_NONZERO: fail_succ = 0; break;
   case TL_CMP_ZERO:    fail_succ = 1; break;
-  case TL_CMP_NE:      if (!zero) return; fail_succ = 0; break;
-  case TL_CMP_EQ:      if (!zero) return; fail_succ = 1; break;
+  case TL_CMP_NE:      fail_succ = zero ? 0 : 1; break;
+  case TL_CMP_EQ:      fail_succ = zero ? 1 : 0; break;
   case TL_CMP_LT:      if (!zero) return; fail_succ = 0; break;
   case TL_CMP_GE:      if (!zero) return; fail_succ = 1; break;
   default:             return;
