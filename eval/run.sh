@@ -61,7 +61,11 @@ else
     EVAL_TL="$build/analyzer/ticketlint"
 fi
 export EVAL_TL
-echo "eval: $("$EVAL_TL" --version | head -n 1); models: $(cd "$here/models" && ls *.model | tr '\n' ' ')"
+# Every model on, whatever each file includes (by default a model is on only where its
+# header is included): the names of the `model` lines of models/*.model.
+EVAL_MODELS=$(awk '$1 == "model" { printf "%s+%s", sep, $2; sep = "," }' "$here"/models/*.model)
+export EVAL_MODELS
+echo "eval: $("$EVAL_TL" --version | head -n 1); models forced on: $EVAL_MODELS"
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -262,6 +266,8 @@ select_memcached() {
 #define STDC_HEADERS 1
 #define VERSION "1.6.18"
 #define _GNU_SOURCE 1
+#include <stdbool.h>
+#include <inttypes.h>
 H
     flags="-I$gen -I. -DHAVE_CONFIG_H"
     # The server and its tests, as built without --enable-proxy/--enable-tls/--enable-sasl;
