@@ -54,7 +54,7 @@ void tl_hash_update(struct tl_hash *self, const void *data, size_t len) {
   const unsigned char *p = data;
   self->len += len;
   while (len && self->nbuf) {
-    self->buf[self->nbuf++] = *p++;
+    self->buf[self->nbuf++ & 7] = *p++;   /* nbuf < 8 always; the mask tells GCC */
     len--;
     if (self->nbuf == 8) {
       absorb(self, load64(self->buf));
@@ -62,7 +62,7 @@ void tl_hash_update(struct tl_hash *self, const void *data, size_t len) {
     }
   }
   for (; len >= 8; p += 8, len -= 8) absorb(self, load64(p));
-  while (len--) self->buf[self->nbuf++] = *p++;
+  while (len--) self->buf[self->nbuf++ & 7] = *p++;
 }
 
 void tl_hash_str(struct tl_hash *self, const char *s) {
