@@ -13,12 +13,10 @@
 
 #include "cache.h"
 #include "rule.h"
-#include "suppress.h"
 #include "tl_errno.h"
 
 #define CACHE_FORMAT 1
 
-static const char clang_diagnostic[] = "clang-diagnostic";
 
 /* ---- the hash --------------------------------------------------------------------------- */
 
@@ -269,9 +267,7 @@ static const char *rule_intern(const char *id) {
   if (!id[0]) return "";   /* tl_diags_add's spelling of "no rule" */
   const struct tl_rule *r = tl_rule_find(id);
   if (r) return r->id;
-  if (strcmp(id, clang_diagnostic) == 0) return clang_diagnostic;
-  if (strcmp(id, TL_NOLINT_UNMATCHED) == 0) return TL_NOLINT_UNMATCHED;
-  return NULL;
+  return tl_driver_diag_id(id);
 }
 
 int tl_diags_decode(const void *json, struct tl_diags *diags) {

@@ -61,7 +61,7 @@ int  tl_deps_parse(const char *text, size_t len, const char *dir, tl_paths *out)
  * cache use it. *out is a new reference. 0 or TL_ENOMEM. */
 int  tl_diags_encode(const struct tl_diags *diags, void **out);
 /* Append what tl_diags_encode() wrote to *diags. Rule ids are those of registered rules,
- * "clang-diagnostic" or "nolint-unmatched" (mapped back to their static strings); anything
+ * or a driver diagnostic of TL_DRIVER_DIAGS (diag.h), mapped back to their static strings; anything
  * else, a missing field or a wrong type is TL_ESYNTAX, and *diags is then as before.
  * 0, TL_ESYNTAX or TL_ENOMEM. */
 int  tl_diags_decode(const void *json, struct tl_diags *diags);

@@ -139,3 +139,14 @@ const char *tl_severity_name(enum tl_severity sev) {
   }
   return "?";
 }
+
+const char *tl_driver_diag_id(const char *id) {
+  static const char *const ids[] = {
+#define XX(id, sev, text) id,
+    TL_DRIVER_DIAGS(XX)
+#undef XX
+  };
+  for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+    if (strcmp(ids[i], id) == 0) return ids[i];
+  return NULL;
+}

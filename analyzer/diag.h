@@ -45,4 +45,21 @@ void tl_diags_sort(struct tl_diags *self);
 
 const char *tl_severity_name(enum tl_severity sev);  /* "note", "warning", "error" */
 
+/* Diagnostics of the driver and front-end, not of a registered rule: id, severity, what it
+ * means (SARIF describes them; the result cache reads them back). One line each. */
+#define TL_DRIVER_DIAGS(XX)                                                                 \
+  XX("clang-diagnostic", TL_SEV_ERROR,                                                      \
+     "the compiler cannot parse this code as written (a libclang error)")                    \
+  XX("nolint-unmatched", TL_SEV_WARNING,                                                    \
+     "a NOLINTBEGIN without its NOLINTEND, or a NOLINTEND without its NOLINTBEGIN: it "     \
+     "suppresses nothing")                                                                  \
+  XX("analysis-limit", TL_SEV_NOTE,                                                         \
+     "a function too large for the engine's limits: a rule was skipped there")              \
+  XX("invalid-annotation", TL_SEV_WARNING,                                                  \
+     "a ticketlint annotation (include/ticketlint/annotate.h) that does not parse as a "    \
+     "model line: it is ignored")
+
+/* The static spelling of driver diagnostic `id` (TL_DRIVER_DIAGS), or NULL. */
+const char *tl_driver_diag_id(const char *id);
+
 #endif /* TL_DIAG_H */

@@ -348,7 +348,7 @@ struct tu {
   int from_cache;
   int parse_rc;                   /* the front-end's error (TL_EPARSE...), or 0 */
   char broken[96];                /* "analysis crashed (...)", "... timed out ...", or "" */
-  char internal[96];              /* an internal error's message, or "" */
+  char internal[256];             /* an internal error's message, or "" */
   struct tl_diags diags;          /* the rules' findings, before configuration and NOLINT */
 };
 
@@ -810,11 +810,15 @@ static int worker_done(void *ctx, uint32_t job, const struct tl_job_result *res)
   case TL_JOB_DONE:
     break;
   }
-  root = json_loadb(res->data, res->len, 0, NULL);
-  if (!root || json_unpack(root, "{s:i, s:o, s:o, s:[III]}", "rc", &rc, "diags", &jdiags,
-                           "deps", &jdeps, "stats", &ps, &ls, &rs) < 0 ||
+  json_error_t jerr;
+  jerr.text[0] = '\0';
+  root = json_loadb(res->data, res->len, 0, &jerr);
+  if (!root || json_unpack_ex(root, &jerr, 0, "{s:i, s:o, s:o, s:[III]}", "rc", &rc,
+                              "diags", &jdiags, "deps", &jdeps, "stats", &ps, &ls, &rs) < 0 ||
       tl_diags_decode(jdiags, &t->diags) < 0) {
-    snprintf(t->internal, sizeof t->internal, "the analysis sent back an unreadable result");
+    snprintf(t->internal, sizeof t->internal,
+             "the analysis sent back an unreadable result (%s)",
+             jerr.text[0] ? jerr.text : "a malformed diagnostic");
     goto out;
   }
   t->parse_rc = rc;

@@ -382,12 +382,9 @@ static const struct {
   const char *id, *text;
   enum tl_severity severity;
 } pseudo_rules[] = {
-  {"clang-diagnostic", "the compiler cannot parse this code as written (a libclang error)",
-   TL_SEV_ERROR},
-  {TL_NOLINT_UNMATCHED, "a NOLINTBEGIN without its NOLINTEND, or a NOLINTEND without its "
-   "NOLINTBEGIN: it suppresses nothing", TL_SEV_WARNING},
-  {"analysis-limit", "a function too large for the engine's limits: a rule was skipped there",
-   TL_SEV_NOTE},
+#define XX(id, sev, text) {id, text, sev},
+  TL_DRIVER_DIAGS(XX)
+#undef XX
 };
 
 static const char *sarif_level(enum tl_severity sev) {

@@ -360,3 +360,29 @@ Test(jobs, each_job_reports_once_with_its_own_fate) {
   cr_assert_eq(s.exit_code[2], 7);
   cr_assert_eq(s.status[3], TL_JOB_TIMED_OUT);
 }
+
+/* A worker's findings come back through tl_diags_encode/decode: every diagnostic the driver
+ * or the front-end can produce must survive it (analysis-limit once did not, and the whole
+ * file's result was lost as "unreadable"). */
+Test(diags_json, round_trip_keeps_every_driver_diagnostic) {
+  static const char *const ids[] = {
+#define XX(id, sev, text) id,
+    TL_DRIVER_DIAGS(XX)
+#undef XX
+  };
+  struct tl_loc a = {1, 1, 1, 1};
+  struct tl_diags in, out;
+  void *j = NULL;
+  tl_diags_init(&in);
+  tl_diags_init(&out);
+  for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+    cr_assert_eq(tl_diags_add(&in, "a.c", a, ids[i], TL_SEV_NOTE, "m", NULL), 0);
+  cr_assert_eq(tl_diags_encode(&in, &j), 0);
+  cr_assert_eq(tl_diags_decode(j, &out), 0);
+  cr_assert_eq(out.size, in.size);
+  for (size_t i = 0; i < out.size; i++)
+    cr_expect_eq(out.data[i].rule, tl_driver_diag_id(ids[i]), "%s", ids[i]);
+  json_decref(j);
+  tl_diags_close(&in);
+  tl_diags_close(&out);
+}
