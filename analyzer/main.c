@@ -145,51 +145,6 @@ static void list_rules(void) {
   }
 }
 
-/* 1 when line [p, p+n) is a section heading of a rule's doc ("Example" or "## Example"). */
-static const char *doc_section(const char *p, size_t n) {
-  static const char *const sections[] = {
-    "What it does", "Why is this bad?", "Example", "Use instead", "Known limitations"
-  };
-  if (n > 3 && memcmp(p, "## ", 3) == 0) {
-    p += 3;
-    n -= 3;
-  }
-  for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-    if (strlen(sections[i]) == n && memcmp(p, sections[i], n) == 0) return sections[i];
-  return NULL;
-}
-
-/* --explain: the rule's doc (struct tl_rule.doc, its header comment) as Markdown, as
- * cmake/RuleDocs.cmake writes docs/rules/<id>.md (without the page's generator comment):
- * "# id", the summary of the first line capitalised, then the rest with "## " headings. */
-static void explain_rule(const struct tl_rule *r, FILE *out) {
-  const char *doc = r->doc ? r->doc : "";
-  const char *nl = strchr(doc, '\n');
-  size_t first = nl ? (size_t)(nl - doc) : strlen(doc);
-  size_t idlen = strlen(r->id);
-  fprintf(out, "# %s\n\n", r->id);
-  if (first > idlen && strncmp(doc, r->id, idlen) == 0) {
-    const char *sum = NULL;
-    if (strncmp(doc + idlen, " — ", strlen(" — ")) == 0) sum = doc + idlen + strlen(" — ");
-    else if (strncmp(doc + idlen, ": ", 2) == 0) sum = doc + idlen + 2;
-    if (sum && sum < doc + first) {
-      char head = *sum >= 'a' && *sum <= 'z' ? (char)(*sum - 'a' + 'A') : *sum;
-      fprintf(out, "%c%.*s\n\n", head, (int)(doc + first - sum - 1), sum + 1);
-    }
-  }
-  const char *p = nl ? nl + 1 : doc + first;
-  while (*p == '\n') p++;
-  while (*p) {
-    const char *e = strchr(p, '\n');
-    size_t n = e ? (size_t)(e - p) : strlen(p);
-    const char *sec = doc_section(p, n);
-    if (sec) fprintf(out, "## %s", sec);
-    else fwrite(p, 1, n, out);
-    fputc('\n', out);
-    p = e ? e + 1 : p + n;
-  }
-}
-
 static void print_version(void) {
   CXString v = clang_getClangVersion();
   printf("ticketlint %s\n%s\n", TL_VERSION, clang_getCString(v));
@@ -1040,7 +995,7 @@ int main(int argc, char **argv) {
     tl_cli_close(&cli);
     return EXIT_CLEAN;
   case TL_CLI_EXPLAIN:
-    explain_rule(tl_rule_find(cli.explain), stdout);   /* cli checked the id */
+    tl_output_rule_doc(tl_rule_find(cli.explain), stdout);   /* cli checked the id */
     tl_cli_close(&cli);
     return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_CLEAN : EXIT_ERROR;
   case TL_CLI_LINT:
