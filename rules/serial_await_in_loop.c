@@ -226,7 +226,16 @@ static const struct tl_event *start_in_iteration(const struct tl_func *fn,
                                                  struct tl_evpos awp,
                                                  const struct tl_loop **loop) {
   tl_slot_id t = fn->blocks[awp.block].events[awp.index].ticket;
-  for (uint32_t b = 0; b < fn->nblocks; b++)
+  /* A start sharing a loop with the await lies in the outermost loop around the await:
+   * scan only that loop's blocks (sorted, so the order is the function's block order). */
+  const struct tl_loop *outer = NULL;
+  for (uint32_t i = 0; i < fn->nloops; i++)
+    if (tl_loop_contains(&fn->loops[i], awp.block) &&
+        (!outer || fn->loops[i].nblocks > outer->nblocks))
+      outer = &fn->loops[i];
+  if (!outer) return NULL;
+  for (uint32_t k = 0; k < outer->nblocks; k++) {
+    uint32_t b = outer->blocks[k];
     for (uint32_t e = 0; e < fn->blocks[b].nevents; e++) {
       const struct tl_event *ev = &fn->blocks[b].events[e];
       if (ev->kind != TL_EV_START || ev->ticket != t) continue;
@@ -238,6 +247,7 @@ static const struct tl_event *start_in_iteration(const struct tl_func *fn,
         return ev;
       }
     }
+  }
   return NULL;
 }
 
