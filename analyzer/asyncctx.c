@@ -315,9 +315,9 @@ const struct tl_actx_fn *tl_asyncctx_fn(const struct tl_asyncctx *self,
 }
 
 uint32_t tl_asyncctx_find(const struct tl_asyncctx *self, const char *name) {
-  for (uint32_t f = 0; self && name && f < self->nfuncs; f++)
-    if (self->unit->funcs[f].name && strcmp(self->unit->funcs[f].name, name) == 0) return f;
-  return NONE;
+  if (!self || !name) return NONE;
+  uint32_t f = tl_unit_find_func(self->unit, name);
+  return f < self->nfuncs ? f : NONE;
 }
 
 const char *tl_asyncctx_describe(const struct tl_asyncctx *self, uint32_t f, char *buf,

@@ -2407,10 +2407,10 @@ int tl_front_clang_parse(const char *file, const struct tl_front_opts *opts,
   free(top);
 
   /* Functions named as async-fn / callback / offload-fn anywhere in the unit. */
-  for (uint32_t i = 0; i < fe.fnrefs.size; i++)
-    for (uint32_t k = 0; k < out->nfuncs; k++)
-      if (strcmp(out->funcs[k].name, fe.fnrefs.data[i].name) == 0)
-        out->funcs[k].flags |= fe.fnrefs.data[i].flag;
+  for (uint32_t i = 0; i < fe.fnrefs.size; i++) {
+    uint32_t k = tl_unit_find_func(out, fe.fnrefs.data[i].name);
+    if (k != UINT32_MAX) out->funcs[k].flags |= fe.fnrefs.data[i].flag;
+  }
   rc = fe.err;
   if (opts->stats) opts->stats->lower_ns += now_ns() - t1;
 

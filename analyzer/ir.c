@@ -64,6 +64,55 @@ void tl_unit_close(struct tl_unit *self) {
   memset(self, 0, sizeof *self);
 }
 
+static uint32_t name_hash(const char *s) {
+  uint32_t h = 2166136261u;                 /* FNV-1a */
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+/* Put function f in the name index (the first function of a name wins). */
+static void name_index_put(struct tl_unit *self, uint32_t f) {
+  const char *name = self->funcs[f].name;
+  uint32_t mask = self->cap_index - 1;
+  for (uint32_t i = name_hash(name) & mask;; i = (i + 1) & mask) {
+    if (!self->name_index[i]) {
+      self->name_index[i] = f + 1;
+      return;
+    }
+    if (strcmp(self->funcs[self->name_index[i] - 1].name, name) == 0) return;
+  }
+}
+
+/* Keep the index at most half full; rebuilt in the arena when it grows. */
+static int name_index_add(struct tl_unit *self, uint32_t f) {
+  if (2 * (f + 1) > self->cap_index) {
+    uint32_t cap = self->cap_index ? 2 * self->cap_index : 64;
+    while (2 * (f + 1) > cap) cap *= 2;
+    uint32_t *ix = tl_arena_alloc(self->arena, (size_t)cap * sizeof *ix);
+    if (!ix) return TL_ENOMEM;
+    self->name_index = ix;
+    self->cap_index = cap;
+    for (uint32_t g = 0; g < f; g++) name_index_put(self, g);
+  }
+  name_index_put(self, f);
+  return 0;
+}
+
+uint32_t tl_unit_find_func(const struct tl_unit *self, const char *name) {
+  if (!self || !name) return UINT32_MAX;
+  if (!self->name_index) {
+    for (uint32_t f = 0; f < self->nfuncs; f++)
+      if (self->funcs[f].name && strcmp(self->funcs[f].name, name) == 0) return f;
+    return UINT32_MAX;
+  }
+  uint32_t mask = self->cap_index - 1;
+  for (uint32_t i = name_hash(name) & mask; self->name_index[i]; i = (i + 1) & mask) {
+    uint32_t f = self->name_index[i] - 1;
+    if (f < self->nfuncs && strcmp(self->funcs[f].name, name) == 0) return f;
+  }
+  return UINT32_MAX;
+}
+
 int tl_unit_add_func(struct tl_unit *self, const char *name, struct tl_func **out) {
   const char *n = tl_arena_strdup(self->arena, name ? name : "");
   struct tl_slot *slots = tl_arena_alloc(self->arena, 8 * sizeof *slots);
@@ -79,6 +128,7 @@ int tl_unit_add_func(struct tl_unit *self, const char *name, struct tl_func **ou
   f->nslots = 1;                         /* slots[0]: TL_SLOT_NONE */
   f->slots[0].kind = TL_SLOT_TEMP;
   f->slots[0].name = "<none>";
+  if (name_index_add(self, self->nfuncs - 1) < 0) return TL_ENOMEM;
   *out = f;
   return 0;
 }

@@ -194,6 +194,8 @@ struct tl_unit {
   struct tl_func *funcs;
   const struct tl_summaries *summaries;  /* set by the summary pass (summary.h), in the
                                             arena; NULL before it ran */
+  uint32_t *name_index;          /* tl_unit_add_func's hash of function names: index + 1 */
+  uint32_t cap_index;            /* a power of two, or 0 */
 };
 
 /* ---- building (front-ends) ------------------------------------------------------------- */
@@ -213,6 +215,9 @@ struct tl_unit {
 int  tl_unit_init(struct tl_unit *self, const char *file);      /* makes the arena */
 void tl_unit_close(struct tl_unit *self);                          /* frees everything */
 int  tl_unit_add_func(struct tl_unit *self, const char *name, struct tl_func **out);
+/* Index of the first function named `name` (a hash look-up; a linear scan in a unit not
+ * built by tl_unit_add_func), or UINT32_MAX. */
+uint32_t tl_unit_find_func(const struct tl_unit *self, const char *name);
 
 /* A new empty block (term TL_TERM_GOTO, no successors); *out is its id. */
 int  tl_func_add_block(struct tl_unit *u, struct tl_func *self, uint32_t *out);

@@ -593,7 +593,7 @@ int tl_summaries_compute(struct tl_unit *unit, tl_arena *arena,
     if (fn->name) c.names[c.nnames++] = (struct name_ix){fn->name, f};
   }
   if (c.nnames) qsort(c.names, c.nnames, sizeof *c.names, name_cmp);
-  *c.ss = (struct tl_summaries){n, fns};
+  *c.ss = (struct tl_summaries){n, fns, unit};
   if (tl_callgraph_build(unit, arena, &g)) return TL_ENOMEM;
   int err = components(&c, &g);
   if (err) return err;
@@ -682,9 +682,9 @@ int tl_summary_run(struct tl_unit *unit) {
 /* ---- for rules and notes ----------------------------------------------------------------- */
 
 const struct tl_summary *tl_summaries_find(const struct tl_summaries *self, const char *name) {
-  for (uint32_t f = 0; self && name && f < self->n; f++)
-    if (self->fns[f].name && strcmp(self->fns[f].name, name) == 0) return &self->fns[f];
-  return NULL;
+  if (!self || !name || !self->unit) return NULL;
+  uint32_t f = tl_unit_find_func(self->unit, name);   /* fns[f] is unit->funcs[f]'s */
+  return f < self->n ? &self->fns[f] : NULL;
 }
 
 const struct tl_summary *tl_summary_of_model(const struct tl_model_fn *m) {

@@ -75,6 +75,7 @@ struct tl_summary {
 struct tl_summaries {
   uint32_t n;
   struct tl_summary *fns;        /* indexed like unit->funcs */
+  const struct tl_unit *unit;    /* whose functions they are (name look-ups) */
 };
 
 /* Compute the summaries of every function of `unit` into `arena`. The computation may add

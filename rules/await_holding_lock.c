@@ -99,15 +99,12 @@ static int suspends_here(const struct tl_func *fn, const struct tl_event *ev) {
 
 /* 1 when `name` is a function of the unit that releases a lock somewhere. */
 static int unlocks_inside(const struct tl_unit *unit, const char *name) {
-  if (!unit || !name) return 0;
-  for (uint32_t f = 0; f < unit->nfuncs; f++) {
-    const struct tl_func *fn = &unit->funcs[f];
-    if (!fn->name || strcmp(fn->name, name) != 0) continue;
-    for (uint32_t b = 0; b < fn->nblocks; b++)
-      for (uint32_t e = 0; e < fn->blocks[b].nevents; e++)
-        if (fn->blocks[b].events[e].kind == TL_EV_UNLOCK) return 1;
-    return 0;
-  }
+  uint32_t f = tl_unit_find_func(unit, name);
+  if (f == UINT32_MAX) return 0;
+  const struct tl_func *fn = &unit->funcs[f];
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t e = 0; e < fn->blocks[b].nevents; e++)
+      if (fn->blocks[b].events[e].kind == TL_EV_UNLOCK) return 1;
   return 0;
 }
 

@@ -254,3 +254,23 @@ Test(ir, docs_list_every_event_kind) {
     cr_expect_eq(seen[k], 1, "docs/ir.md: '%s' documented %d times", tl_ev_name(k), seen[k]);
   cr_expect_eq(headings, TL_EV__COUNT, "docs/ir.md has event headings not in ir_events.def");
 }
+
+Test(ir, functions_are_found_by_name_through_the_index) {
+  struct tl_unit u;
+  cr_assert_eq(tl_unit_init(&u, "a.c"), 0);
+  char name[32];
+  for (int i = 0; i < 1000; i++) {           /* past several rebuilds of the index */
+    struct tl_func *f;
+    snprintf(name, sizeof name, "fn_%d", i);
+    cr_assert_eq(tl_unit_add_func(&u, name, &f), 0);
+  }
+  struct tl_func *dup;
+  cr_assert_eq(tl_unit_add_func(&u, "fn_7", &dup), 0);   /* a second 'fn_7' */
+  for (int i = 0; i < 1000; i++) {
+    snprintf(name, sizeof name, "fn_%d", i);
+    cr_expect_eq(tl_unit_find_func(&u, name), (uint32_t)i, "%s", name);
+  }
+  cr_expect_eq(tl_unit_find_func(&u, "fn_1000"), UINT32_MAX);
+  cr_expect_eq(tl_unit_find_func(&u, NULL), UINT32_MAX);
+  tl_unit_close(&u);
+}
