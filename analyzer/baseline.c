@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "arena.h"
 #include "baseline.h"
 #include "cache.h"
@@ -232,38 +233,6 @@ uint32_t tl_baseline_stale(const struct tl_baseline *self, const char *const *fi
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
-static int read_all(const char *path, char **out, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return TL_EIO;
-  char *buf = NULL;
-  size_t n = 0, cap = 0;
-  for (;;) {
-    if (cap - n < 4096) {
-      size_t ncap = cap ? cap * 2 : 8192;
-      char *nb = realloc(buf, ncap);
-      if (!nb) {
-        free(buf);
-        fclose(f);
-        return TL_ENOMEM;
-      }
-      buf = nb;
-      cap = ncap;
-    }
-    size_t r = fread(buf + n, 1, cap - n, f);
-    n += r;
-    if (r == 0) break;
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    free(buf);
-    return TL_EIO;
-  }
-  *out = buf;
-  *len = n;
-  return 0;
-}
-
 static int parse_u32(const char *s, uint32_t *out) {
   char *end = NULL;
   errno = 0;
@@ -291,7 +260,7 @@ int tl_baseline_load(struct tl_baseline *self, const char *path, struct tl_srcer
     tl_srcerr_set(err, path, 0, 0, "%s", rc == TL_ENOMEM ? tl_strerror(rc) : strerror(errno));
     return rc;
   }
-  if ((rc = read_all(path, &text, &len)) < 0) {
+  if ((rc = tl_file_read(path, 0, &text, &len)) < 0) {
     tl_srcerr_set(err, path, 0, 0, "%s", rc == TL_ENOMEM ? tl_strerror(rc) : strerror(errno));
     goto fail;
   }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fileio.h"
 #include "config.h"
 #include "rule.h"
 #include "tl_errno.h"
@@ -338,24 +339,8 @@ int tl_config_load_file(struct tl_config *self, const char *path, struct tl_srce
     return TL_EIO;
   }
   char *buf = NULL;
-  size_t len = 0, cap = 0;
-  int rc = 0;
-  for (;;) {
-    if (len == cap) {
-      size_t ncap = cap ? cap * 2 : 4096;
-      char *nbuf = realloc(buf, ncap);
-      if (!nbuf) {
-        rc = TL_ENOMEM;
-        break;
-      }
-      buf = nbuf;
-      cap = ncap;
-    }
-    size_t n = fread(buf + len, 1, cap - len, fp);
-    len += n;
-    if (n == 0) break;
-  }
-  if (rc == 0 && ferror(fp)) rc = TL_EIO;
+  size_t len = 0;
+  int rc = tl_file_read_stream(fp, 0, &buf, &len);
   fclose(fp);
   if (rc < 0) {
     tl_srcerr_set(err, path, 0, 0, "%s", rc == TL_EIO ? "cannot read configuration file"

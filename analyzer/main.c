@@ -26,6 +26,7 @@
 #include <clang-c/Index.h>
 #include <jansson.h>
 
+#include "fileio.h"
 #include "baseline.h"
 #include "cache.h"
 #include "cli.h"
@@ -357,36 +358,8 @@ static int apply_profile(const struct profile *p, const char *file, struct tl_di
 static int read_source(const char *path, char **out, size_t *len) {
   *out = NULL;
   *len = 0;
-  FILE *f = fopen(path, "rb");
-  if (!f) return 0;
-  char *buf = NULL;
-  size_t n = 0, cap = 0;
-  for (;;) {
-    if (cap - n < 4096) {
-      size_t ncap = cap ? cap * 2 : 16384;
-      char *nb = realloc(buf, ncap);
-      if (!nb) {
-        free(buf);
-        fclose(f);
-        return TL_ENOMEM;
-      }
-      buf = nb;
-      cap = ncap;
-    }
-    size_t r = fread(buf + n, 1, cap - n - 1, f);
-    n += r;
-    if (r == 0) break;
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    free(buf);
-    return 0;
-  }
-  buf[n] = '\0';
-  *out = buf;
-  *len = n;
-  return 0;
+  int rc = tl_file_read(path, 0, out, len);
+  return rc == TL_ENOMEM ? rc : 0;
 }
 
 /* Baseline keys of the findings diags[from, to) of one file (not those NOLINT silenced),

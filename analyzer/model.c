@@ -14,6 +14,7 @@
  *
  * Does not do yet: roles on several arguments (one argument per role), variadic argument
  * indexes. */
+#include "fileio.h"
 #include "model.h"
 
 #include <dirent.h>
@@ -878,50 +879,17 @@ int tl_models_load_buffer(tl_models *self, const char *name, const char *buf, si
   return rc;
 }
 
-/* Read a whole file into a malloc'd buffer. */
+/* Read a whole model file into a malloc'd buffer; files of TL_MODEL_MAX_BYTES or more are
+ * refused. */
 static int read_file(const char *path, char **out, size_t *len, struct tl_srcerr *err) {
-  FILE *fp = fopen(path, "rb");
-  char *buf = NULL;
-  size_t n = 0, cap = 0;
-  if (!fp) goto fail_errno;
-  for (;;) {
-    if (n == cap) {
-      if (cap >= TL_MODEL_MAX_BYTES) {
-        fclose(fp);
-        free(buf);
-        tl_srcerr_set(err, path, 0, 0, "model file larger than %u bytes",
-                      TL_MODEL_MAX_BYTES);
-        return TL_EIO;
-      }
-      cap = cap ? cap * 2 : 4096;
-      char *p = realloc(buf, cap);
-      if (!p) {
-        fclose(fp);
-        free(buf);
-        tl_srcerr_set(err, path, 0, 0, "out of memory");
-        return TL_ENOMEM;
-      }
-      buf = p;
-    }
-    size_t got = fread(buf + n, 1, cap - n, fp);
-    n += got;
-    if (got == 0) break;
+  int rc = tl_file_read(path, TL_MODEL_MAX_BYTES - 1, out, len);
+  if (rc == TL_ELIMIT) {
+    tl_srcerr_set(err, path, 0, 0, "model file larger than %u bytes", TL_MODEL_MAX_BYTES);
+    return TL_EIO;
   }
-  if (ferror(fp)) {
-    int e = errno;
-    fclose(fp);
-    errno = e;
-    goto fail_errno;
-  }
-  fclose(fp);
-  *out = buf;
-  *len = n;
-  return 0;
-
-fail_errno:
-  free(buf);
-  tl_srcerr_set(err, path, 0, 0, "cannot read model file: %s", strerror(errno));
-  return TL_EIO;
+  if (rc == TL_ENOMEM) tl_srcerr_set(err, path, 0, 0, "out of memory");
+  else if (rc < 0) tl_srcerr_set(err, path, 0, 0, "cannot read model file: %s", strerror(errno));
+  return rc;
 }
 
 static int stage_file(struct stage *st, const char *path, struct tl_srcerr *err) {

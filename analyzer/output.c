@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "fileio.h"
 #include "output.h"
 #include "rule.h"
 #include "tl_errno.h"
@@ -168,27 +169,11 @@ static int source_load(struct tl_output *self, const char *path) {
     f = fopen(path, "rb");
   }
   if (!f) return -1;
-  size_t cap = 0, len = 0;
   char *buf = NULL;
-  for (;;) {
-    if (len + 4096 + 1 > cap) {
-      size_t ncap = cap ? cap * 2 : 8192;
-      char *nbuf = realloc(buf, ncap);
-      if (!nbuf) break;
-      buf = nbuf;
-      cap = ncap;
-    }
-    size_t n = fread(buf + len, 1, cap - len - 1, f);
-    len += n;
-    if (n == 0) break;
-  }
-  int bad = ferror(f) || !buf;
+  size_t len = 0;
+  int rc = tl_file_read_stream(f, 0, &buf, &len);
   fclose(f);
-  if (bad) {
-    free(buf);
-    return -1;
-  }
-  buf[len] = '\0';
+  if (rc < 0) return -1;
   self->src = buf;
   self->src_len = len;
   return 0;

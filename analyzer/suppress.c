@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "suppress.h"
 #include "tl_errno.h"
 
@@ -216,28 +217,9 @@ nomem:
 
 int tl_suppress_load(struct tl_suppress *self, const char *path) {
   memset(self, 0, sizeof *self);
-  FILE *f = fopen(path, "rb");
-  if (!f) return TL_EIO;
   char *buf = NULL;
-  size_t len = 0, cap = 0;
-  int rc = 0;
-  for (;;) {
-    if (len == cap) {
-      size_t ncap = cap ? cap * 2 : 16384;
-      char *nbuf = realloc(buf, ncap);
-      if (!nbuf) {
-        rc = TL_ENOMEM;
-        break;
-      }
-      buf = nbuf;
-      cap = ncap;
-    }
-    size_t n = fread(buf + len, 1, cap - len, f);
-    len += n;
-    if (n == 0) break;
-  }
-  if (rc == 0 && ferror(f)) rc = TL_EIO;
-  fclose(f);
+  size_t len = 0;
+  int rc = tl_file_read(path, 0, &buf, &len);
   if (rc == 0) rc = tl_suppress_scan(self, buf, len);
   free(buf);
   return rc;
