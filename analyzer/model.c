@@ -1050,3 +1050,13 @@ const struct tl_model_fn *tl_models_find_in(const tl_models *self,
   int i = tl_models_model_index(self, fn->model);
   return i < 0 || set->on[i] ? fn : NULL;
 }
+
+const char *tl_models_batch_await(const tl_models *self, const struct tl_model_fn *m) {
+  if (!self || !m || !m->model) return NULL;
+  for (size_t i = 0, n = tl_models_count(self); i < n; i++) {
+    const struct tl_model_fn *f = tl_models_at(self, i);
+    if (f && f->event == TL_ME_AWAIT_ALL && f->model && strcmp(f->model, m->model) == 0)
+      return f->name;
+  }
+  return NULL;
+}

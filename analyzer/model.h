@@ -162,6 +162,10 @@ int tl_model_fn_parse(const char *name, const char *spec, const char *model,
 /* "start", "await", "await-all", ... as written in model files; "?" when out of range. */
 const char *tl_model_event_name(enum tl_model_event ev);
 
+/* The batch await of m's model: its first `await-all` function (tk_await_all, MPI_Waitall),
+ * which the performance rules suggest instead of one await at a time; NULL when none. */
+const char *tl_models_batch_await(const tl_models *self, const struct tl_model_fn *m);
+
 /* 1 when a call to fn blocks the calling thread: a `blocking` function, or an await or
  * await-all without `suspends` (MPI_Wait, pthread_join). Rules about blocking use this. */
 int tl_model_fn_blocks(const struct tl_model_fn *fn);

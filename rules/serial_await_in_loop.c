@@ -194,23 +194,12 @@ done:
 
 /* ---- messages -------------------------------------------------------------------------- */
 
-/* The batch await of the start's model (its first `await-all` function), or NULL. */
-static const char *batch_await(const tl_models *ms, const struct tl_model_fn *m) {
-  if (!ms || !m || !m->model) return NULL;
-  for (size_t i = 0, n = tl_models_count(ms); i < n; i++) {
-    const struct tl_model_fn *f = tl_models_at(ms, i);
-    if (f && f->event == TL_ME_AWAIT_ALL && f->model && strcmp(f->model, m->model) == 0)
-      return f->name;
-  }
-  return NULL;
-}
-
 static void report(struct tl_rctx *cx, const struct tl_func *fn, const struct tl_event *st,
                    const struct tl_event *aw) {
   const struct tl_slot *ts = &fn->slots[aw->ticket];
   const char *what = ts->kind == TL_SLOT_TEMP ? "the ticket of" : "ticket";
   const char *t = ts->name ? ts->name : "?";
-  const char *all = batch_await(tl_rctx_models(cx), st->model ? st->model : aw->model);
+  const char *all = tl_models_batch_await(tl_rctx_models(cx), st->model ? st->model : aw->model);
   char eg[160] = "";
   if (all) snprintf(eg, sizeof eg, " (e.g. '%s')", all);
   struct tl_diag *d = tl_report(cx, aw->loc, "%s '%s' awaited inside the loop, so operations "

@@ -225,18 +225,6 @@ static int depends(const struct scan *sc, const struct tl_event *st1, struct tl_
 
 /* ---- messages -------------------------------------------------------------------------- */
 
-/* The batch await of the start's model (its first `await-all` function), or NULL; as
- * serial-await-in-loop names it. */
-static const char *batch_await(const tl_models *ms, const struct tl_model_fn *m) {
-  if (!ms || !m || !m->model) return NULL;
-  for (size_t i = 0, n = tl_models_count(ms); i < n; i++) {
-    const struct tl_model_fn *f = tl_models_at(ms, i);
-    if (f && f->event == TL_ME_AWAIT_ALL && f->model && strcmp(f->model, m->model) == 0)
-      return f->name;
-  }
-  return NULL;
-}
-
 static const char *what(const struct tl_func *fn, tl_slot_id t) {
   return fn->slots[t].kind == TL_SLOT_TEMP ? "the ticket of" : "ticket";
 }
@@ -247,7 +235,7 @@ static const char *name(const struct tl_func *fn, tl_slot_id t) {
 
 static void report(struct tl_rctx *cx, const struct tl_func *fn, const struct tl_event *a1,
                    const struct tl_event *s2, const struct tl_event *a2) {
-  const char *all = batch_await(tl_rctx_models(cx), s2->model ? s2->model : a2->model);
+  const char *all = tl_models_batch_await(tl_rctx_models(cx), s2->model ? s2->model : a2->model);
   const char *n1 = name(fn, a1->ticket), *n2 = name(fn, a2->ticket);
   char eg[160] = "";
   if (all) snprintf(eg, sizeof eg, " (e.g. '%s')", all);
