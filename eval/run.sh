@@ -24,9 +24,10 @@
 #   PACKAGES="mpich libuv1" ./eval/run.sh     only these packages
 #   EVAL_JOBS=2                               parallel ticketlint processes (default 2)
 #   EVAL_TICKETLINT=/path/to/ticketlint      use this binary instead of building one
+#   EVAL_BUILD=/path/to/dir                   build and write results there (default build-eval/)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-build="$here/build-eval"
+build="${EVAL_BUILD:-$here/build-eval}"
 work="$build/eval"
 cache="$here/.cache/debsrc"
 PACKAGES=${PACKAGES:-"mpich libuv1 liburing fio memcached glib2.0"}
