@@ -13,15 +13,20 @@
 
 /* ---- errors ---------------------------------------------------------------------------- */
 
-void tl_srcerr_set(struct tl_srcerr *err, const char *file, int line, int col,
-                   const char *fmt, ...) {
+void tl_srcerr_vset(struct tl_srcerr *err, const char *file, int line, int col,
+                    const char *fmt, va_list ap) {
   if (!err) return;
   snprintf(err->file, sizeof err->file, "%s", file ? file : "<input>");
   err->line = line;
   err->col = col;
+  vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+}
+
+void tl_srcerr_set(struct tl_srcerr *err, const char *file, int line, int col,
+                   const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+  tl_srcerr_vset(err, file, line, col, fmt, ap);
   va_end(ap);
 }
 

@@ -32,6 +32,7 @@
 #ifndef TL_LINES_H
 #define TL_LINES_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,5 +87,8 @@ void tl_srcerr_set(struct tl_srcerr *err, const char *file, int line, int col,
 /* Write `s` into buf (size n >= 8, always NUL-terminated) for quoting in a message: at most
  * about 40 bytes, control characters escaped, "..." when cut. Returns buf. */
 const char *tl_srcerr_quote(char *buf, size_t n, const char *s);
+/* tl_srcerr_set with a va_list, for callers' own printf-like error helpers. */
+void tl_srcerr_vset(struct tl_srcerr *err, const char *file, int line, int col,
+                    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 #endif /* TL_LINES_H */

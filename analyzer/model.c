@@ -349,14 +349,10 @@ static int merr(struct mfile *f, uint32_t line, uint32_t col, const char *fmt, .
     __attribute__((format(printf, 4, 5)));
 
 static int merr(struct mfile *f, uint32_t line, uint32_t col, const char *fmt, ...) {
-  if (f->err) {
-    char msg[sizeof f->err->msg];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    tl_srcerr_set(f->err, f->name, (int)line, (int)col, "%s", msg);
-  }
+  va_list ap;
+  va_start(ap, fmt);
+  tl_srcerr_vset(f->err, f->name, (int)line, (int)col, fmt, ap);
+  va_end(ap);
   return TL_EMODEL;
 }
 
