@@ -5,7 +5,7 @@ BUILD    ?= build
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo bench eval clean
+.PHONY: all deps configure build test release-check demo bench eval clean
 
 all: build
 
@@ -22,6 +22,14 @@ build: configure
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory release-check
+
+# The tests run a Debug build with sanitizers; optimised builds warn differently (GCC's
+# -Wmaybe-uninitialized, -Wstringop-*), so the shipped configuration is compiled too, with
+# warnings as errors.
+release-check: deps
+	cmake -S . -B $(BUILD)-release -DCMAKE_BUILD_TYPE=Release -DTL_SANITIZE=OFF -DTL_WERROR=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD)-release -j $(JOBS) --target ticketlint
 
 demo: build
 	@./cmake/demo.sh $(BUILD)
@@ -35,4 +43,4 @@ eval: deps
 	@./eval/run.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD)-release
