@@ -1,11 +1,13 @@
 /* unhandled-rejection: a ticket's error is never looked at.
  *
  * ## What it does
- * Reports an await (`tk_await`, `tk_await_all`, `pthread_join`) whose returned status is
- * thrown away, or kept in a variable that is not examined on some path before the awaited
- * value is used, before it is overwritten, or before the function returns. Returning a
- * status (`return tk_await(...)`, `return err != 0 ? err : err2;`) passes the failure up,
- * and counts as handling every status of that path.
+ * Reports an await (`tk_await`, `tk_await_all`) whose returned status is thrown away, or
+ * kept in a variable that is not examined on some path before the awaited value is used,
+ * before it is overwritten, or before the function returns (an await whose model has no
+ * `status=`, such as `pthread_join`, whose errors say nothing about the thread's work, has
+ * no status to examine). Returning a status (`return tk_await(...)`,
+ * `return err != 0 ? err : err2;`) passes the failure up, and counts as handling every
+ * status of that path.
  *
  * Also reports the call that issued a ticket when the async or worker function it runs can
  * fail (a function of the same file that returns a nonzero integer constant, an error code,
