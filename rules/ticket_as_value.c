@@ -6,7 +6,8 @@
  * handed in, and a read of a buffer an operation fills (model `fill=`: the buffer of
  * `MPI_Irecv`) before that operation's ticket is handed in. Also reports a ticket used as a
  * plain value: compared with a value, cast to a non-ticket type, or in arithmetic. Checking
- * a ticket against NULL is a question about the ticket and stays quiet.
+ * a ticket against NULL, or whether it is the same object as another pointer (`t == u`,
+ * `*weak_pointer == task`), is a question about the ticket and stays quiet.
  *
  * ## Why is this bad?
  * Ordering hands you a ticket, not the coffee. Until the ticket is handed in the value is
@@ -34,8 +35,11 @@
  * ```
  * A read guarded by a poll that saw completion is fine, on the branch where the model's
  * `done=` predicate holds: `if (tk_state(t) != TK_PENDING) use(tk_value(t));`. So is a read
- * after `tk_resolve()`. Reading a ticket after it was collected is double-await's business,
- * and a buffer lent to an operation (`lend=`) is not this rule.
+ * after `tk_resolve()`. An operation started with a callback (GIO's `*_async`, libuv's
+ * requests) is waited for by running the event loop (model `runs-loop`): its buffer may be
+ * read after `g_main_loop_run()`, or after `while (!result) g_main_context_iteration(NULL,
+ * TRUE);`. Reading a ticket after it was collected is double-await's business, and a
+ * buffer lent to an operation (`lend=`) is not this rule.
  *
  * A thread's argument (`pthread_create`'s `fill=`) is shared with a running thread: once
  * the creator has *acquired* (taken a lock, or made a blocking call that is not a timer: a
@@ -62,6 +66,7 @@
 #include <string.h>
 
 #include "deps.h"
+#include "lifecycle.h"
 #include "rule.h"
 #include "rule_docs.h"
 
@@ -281,17 +286,33 @@ static void on_value_use(struct tl_rctx *cx, void *facts, const struct tl_event 
   if (f->what == TAV_TICKET) note_issued(cx, d, f);
 }
 
-/* CALL, BLOCKING, LOCK, UNLOCK, RETURN: reads, and perhaps a write. */
+/* CALL, BLOCKING, LOCK, UNLOCK, RETURN: reads, and perhaps a write. A call that runs the
+ * event loop (TL_F_RUNS_LOOP) completes the operations started with a callback: their
+ * tickets and buffers are settled. */
+static void loop_ran(struct tl_rctx *cx, void *facts) {
+  const struct tl_func *fn = tl_rctx_func(cx);
+  for (tl_slot_id s = 1; s < fn->nslots; s++) {
+    struct tav_fact *f = fact(cx, facts, s);
+    if (pending(f) && f->ev && f->ev->model && f->ev->model->callback.index != TL_ARG_NONE)
+      memset(f, 0, sizeof *f);
+  }
+}
+
 static void on_other(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
   check_event(cx, facts, ev);
   forget(cx, facts, ev->dst);
+  if (ev->flags & TL_F_RUNS_LOOP) loop_ran(cx, facts);
 }
 
-/* A branch reads its condition's slots; the edge where a poll's `done=` holds settles. */
+/* A branch reads its condition's slots; the edge where a poll's `done=` holds settles, and
+ * so does leaving a loop that runs the event loop (`while (!done) iterate`). */
 static void tav_edge(struct tl_rctx *cx, void *facts, const struct tl_block *from,
                      uint32_t succ) {
+  const struct tl_func *fn = tl_rctx_func(cx);
   if (succ == 0 && from->term != TL_TERM_GOTO && from->term != TL_TERM_RETURN)
     check_uses(cx, facts, from->cond.uses, from->cond.nuses, TL_SLOT_NONE, from->cond.loc);
+  if (fn->nloops && tl_lc_loop_exit_runs_loop(fn, from->id, from->succs[succ]))
+    loop_ran(cx, facts);
   if (thread_claims(cx, facts) && leaves_waiting_loop(tl_rctx_func(cx), from->id,
                                                      from->succs[succ]))
     synchronise(cx, facts);
