@@ -10,8 +10,8 @@
  * Transfer. A block's entries run its events through the rule's handlers one at a time. An
  * event that writes a slot forgets every assumption whose condition reads a slot with the
  * same root variable (tl_slot_root): writes are `dst` and `aux` of ASSIGN, CALL, READ, POLL,
- * AWAIT and AWAIT_ALL, `ticket` (and a FILLS `aux`) of START, and every slot of an ESCAPE
- * (an address escaping counts as a write).
+ * AWAIT and AWAIT_ALL, `ticket` (and a FILLS `aux`) of START, `ticket` and `dst` of CREATE,
+ * and every slot of an ESCAPE (an address escaping counts as a write).
  *
  * Edges. On succs[0] of a BRANCH whose cond has a key, "key true" is assumed, on succs[1]
  * "key false"; an entry already assuming the opposite is infeasible on that edge and
@@ -273,6 +273,10 @@ static void invalidate(const struct tl_func *fn, struct entry *e, const struct t
   case TL_EV_START:
     w[0] = ev->ticket;
     if (ev->flags & TL_F_FILLS) w[1] = ev->aux;
+    break;
+  case TL_EV_CREATE:
+    w[0] = ev->ticket;
+    w[1] = ev->dst;
     break;
   case TL_EV_ESCAPE:
     w[0] = ev->ticket;

@@ -415,7 +415,7 @@ static void unqualify(const char *in, char *out, size_t len) {
 enum { AN_ASYNC = 1, AN_TICKET_TYPE = 2, AN_MODEL = 4 };
 
 static int starts_with_event(const char *s) {
-  for (int e = TL_ME_START; e <= TL_ME_FREE; e++) {
+  for (int e = TL_ME_START; e <= TL_ME_LAST; e++) {
     const char *w = tl_model_event_name((enum tl_model_event)e);
     size_t n = strlen(w);
     if (strncmp(s, w, n) == 0 && (s[n] == '\0' || s[n] == ' ')) return 1;
@@ -1158,6 +1158,9 @@ static enum tl_ev_kind ev_of_model(enum tl_model_event me) {
   case TL_ME_LOCK:      return TL_EV_LOCK;
   case TL_ME_UNLOCK:    return TL_EV_UNLOCK;
   case TL_ME_FREE:      return TL_EV_CALL;      /* a CALL whose aux is the freed buffer */
+  case TL_ME_CREATE:    return TL_EV_CREATE;
+  case TL_ME_CANCEL:    return TL_EV_CALL;      /* a CALL whose ticket is the cancelled one */
+  case TL_ME_USE:       return TL_EV_CALL;      /* a CALL whose ticket is the one used */
   }
   return TL_EV_CALL;
 }
@@ -1218,17 +1221,6 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     tickets_arg = m->tickets.index;
     switch (m->event) {
     case TL_ME_START:
-      if (m->sync_without_cb && m->callback.index >= 0 && (unsigned)m->callback.index < nargs &&
-          val_is_null(&args[m->callback.index])) {
-        /* No callback: the call runs synchronously, blocks, and leaves its result in the
-         * request, which is then no pending ticket (nothing to wait for). */
-        tl_slot_id req = role_slot(fe, m->ticket, args, nargs, res);
-        if (req && req != res) emit(fe, &(struct tl_event){.kind = TL_EV_ASSIGN, .dst = req,
-                                                          .loc = loc});
-        ev.kind = TL_EV_BLOCKING;
-        ev.dst = res;
-        break;
-      }
       ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
       if (m->ticket.index == TL_ARG_RET && discarded) ev.flags |= discard_flag;
       if (m->ticket.index != TL_ARG_RET) ev.dst = res;
@@ -1285,15 +1277,20 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     case TL_ME_BLOCKING:
       ev.dst = res;
       if (m->timer) ev.flags |= TL_F_TIMER;
-      if (m->runs_loop) ev.flags |= TL_F_RUNS_LOOP;
       break;
     case TL_ME_FREE:
       ev.aux = role_slot(fe, m->buffer, args, nargs, res);
       ev.dst = res;
       break;
+    case TL_ME_CREATE:
+    case TL_ME_CANCEL:
+    case TL_ME_USE:
+      ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
+      ev.dst = res;
+      break;
     }
     if (m->event != TL_ME_START && m->event != TL_ME_BLOCKING && m->event != TL_ME_LOCK &&
-        m->event != TL_ME_UNLOCK &&
+        m->event != TL_ME_UNLOCK && m->event != TL_ME_CREATE &&
         arg_not_ticket(fe, c, m->ticket.index != TL_ARG_NONE ? m->ticket : m->tickets, args,
                        nargs))
       ev.flags |= TL_F_NOT_TICKET;
@@ -1393,32 +1390,14 @@ static void lower_ternary(struct fe *fe, CXCursor c, struct want w, struct val *
   if (w.kind == W_VALUE) push_use(fe, dst);
 }
 
-/* 1 when v is a pointer to an object: of pointer type, not a constant, and not a value
- * cast to a pointer (`(void *)n`; a cast of a pointer, `(void *)p`, still is one). */
-static int val_is_object_pointer(struct fe *fe, const struct val *v) {
-  if (v->is_const || clang_Cursor_isNull(v->cx)) return 0;
-  CXCursor a = strip(fe, v->cx);
-  for (int depth = 0; depth < 8 && clang_getCursorKind(a) == CXCursor_CStyleCastExpr; depth++) {
-    a = last_kid(fe, a);
-    if (clang_Cursor_isNull(a)) return 0;
-    a = strip(fe, a);
-  }
-  return (type_info(fe, clang_getCursorType(a)) & TI_POINTER) != 0;
-}
-
-/* Both operands of a comparison, and the VALUE_USE it implies. `t == p` and `t != p` with a
- * pointer ticket and a pointer to an object of any type (a `gpointer` holding a task, a
- * weak pointer) ask whether both name the same object: an identity test, like `t == u`
- * between two tickets or `t == NULL`, not a read of the ticket's value. */
-static void lower_compare(struct fe *fe, CXCursor c, enum op op, CXCursor l, CXCursor r,
-                          struct val *lv, struct val *rv) {
+/* Both operands of a comparison, and the VALUE_USE it implies. */
+static void lower_compare(struct fe *fe, CXCursor c, CXCursor l, CXCursor r, struct val *lv,
+                          struct val *rv) {
   lower_expr(fe, l, want_value(), lv);
   lower_expr(fe, r, want_value(), rv);
   int lt = val_is_ticket(fe, lv), rt = val_is_ticket(fe, rv);
-  int identity = (op == OP_EQ || op == OP_NE) &&
-                 val_is_ptr_ticket(fe, lt ? lv : rv) && val_is_object_pointer(fe, lt ? rv : lv);
-  if (lt && !rt && !val_is_null(rv) && !identity) value_use(fe, lv, TL_F_COMPARE, c);
-  if (rt && !lt && !val_is_null(lv) && !identity) value_use(fe, rv, TL_F_COMPARE, c);
+  if (lt && !rt && !val_is_null(rv)) value_use(fe, lv, TL_F_COMPARE, c);
+  if (rt && !lt && !val_is_null(lv)) value_use(fe, rv, TL_F_COMPARE, c);
 }
 
 static void lower_generic(struct fe *fe, CXCursor c) {
@@ -1479,7 +1458,7 @@ static void lower_binary(struct fe *fe, CXCursor c, struct want w, struct val *o
     break;
   }
   if (op_is_compare(op)) {
-    lower_compare(fe, c, op, l, r, &lv, &rv);
+    lower_compare(fe, c, l, r, &lv, &rv);
     out->is_const = lv.is_const && rv.is_const;
     return;
   }
@@ -1817,7 +1796,7 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
     kids_pop(fe, base);
   }
   if (op_is_compare(op)) {
-    lower_compare(fe, c, op, cl, cr, &lv, &rv);
+    lower_compare(fe, c, cl, cr, &lv, &rv);
     if (lv.slot && !lv.is_const && cond_constant(fe, &rv, &cond)) {
       cond.cmp = cmp_of(op, 0);
       cond.slot = lv.slot;

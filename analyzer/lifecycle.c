@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "asyncctx.h"
+#include "deps.h"
 #include "summary.h"
+#include "tl_errno.h"
 
 #define HANDED_IN (TL_LC_COLLECTED | TL_LC_DETACHED)
 
@@ -66,7 +68,7 @@ void tl_lc_fact_set(struct tl_lc_fact *f, uint32_t states) {
 
 const char *tl_lc_states_name(uint32_t states, char *buf, size_t len) {
   static const char *const names[] = { "NOT_ISSUED", "PENDING", "COLLECTED", "DETACHED",
-                                       "ESCAPED", "UNKNOWN" };
+                                       "ESCAPED", "UNKNOWN", "INACTIVE" };
   size_t at = 0;
   if (len == 0) return buf;
   buf[0] = '\0';
@@ -176,13 +178,22 @@ static void set_within(const struct tl_lc *lc, tl_slot_id anc, uint32_t states,
   }
 }
 
+/* A reusable ticket: inactive, or active from a `persistent` start (lifecycle.h). */
+static int reusable(const struct tl_lc_fact *f) {
+  return (f->states & TL_LC_INACTIVE) ||
+         ((f->states & TL_LC_PENDING) && f->origin && f->origin->model &&
+          f->origin->model->persistent);
+}
+
 /* Slot s is handed in (`state` COLLECTED or DETACHED, with event ev) or escapes (ESCAPED):
- * a strong update; every alias (a slot PENDING with the same origin) follows weakly. */
+ * a strong update; every alias (a slot PENDING with the same origin) follows weakly. A
+ * reusable ticket that is collected becomes INACTIVE instead. */
 static void hand_in(const struct tl_lc *lc, tl_slot_id s, uint32_t state,
                     const struct tl_event *ev) {
   if (s == TL_SLOT_NONE || s >= lc->fn->nslots) return;
   struct tl_lc_fact *f = tl_lc_fact(lc, s);
   const struct tl_event *origin = (f->states & TL_LC_PENDING) ? f->origin : NULL;
+  if (state == TL_LC_COLLECTED && reusable(f)) state = TL_LC_INACTIVE;
   tl_lc_fact_set(f, state);
   if (state & HANDED_IN) f->collect = ev;
   if (!origin) return;
@@ -355,22 +366,8 @@ static void maybe_escaped_within(const struct tl_lc *lc, tl_slot_id anc) {
     if (tl_lc_slot_within(lc->fn, s, anc)) tl_lc_fact(lc, s)->states |= TL_LC_ESCAPED;
 }
 
-/* The event loop runs here (model `runs-loop`: uv_run, g_main_loop_run): the operations
- * started before it with a callback (model `callback=`) complete in it, and their callbacks
- * hand their tickets in (uv_fs_req_cleanup, *_finish). Running the loop is how a function
- * waits for them; the tickets are now the loop's: ESCAPED where they were PENDING. */
-static void loop_runs_callbacks(const struct tl_lc *lc) {
-  for (tl_slot_id s = 1; s < lc->fn->nslots; s++) {
-    struct tl_lc_fact *f = tl_lc_fact(lc, s);
-    if ((f->states & TL_LC_PENDING) && f->origin && f->origin->model &&
-        f->origin->model->callback.index != TL_ARG_NONE)
-      tl_lc_fact_set(f, (f->states & ~(uint32_t)TL_LC_PENDING) | TL_LC_ESCAPED);
-  }
-}
-
 void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev) {
   const struct tl_func *fn = lc->fn;
-  if (ev->flags & TL_F_RUNS_LOOP) loop_runs_callbacks(lc);
   if ((ev->kind == TL_EV_AWAIT || ev->kind == TL_EV_AWAIT_ALL) && await_outside_async(lc, ev)) {
     maybe_escaped_within(lc, ev->ticket);
     return;
@@ -383,6 +380,10 @@ void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev) {
       f->origin = ev;
     }
     return;
+  case TL_EV_CREATE:
+    if (ev->ticket != TL_SLOT_NONE && ev->ticket < fn->nslots)
+      tl_lc_fact_set(tl_lc_fact(lc, ev->ticket), TL_LC_INACTIVE);
+    break;
   case TL_EV_AWAIT:
   case TL_EV_CONSUME:
     hand_in(lc, ev->ticket, TL_LC_COLLECTED, ev);
@@ -459,12 +460,87 @@ static void refine_status(const struct tl_lc *lc, const struct tl_block *from, u
   f->why = TL_LC_WHY_TEST;
 }
 
+/* The answers of completing polls (model `completes`), per function of the unit: for each
+ * slot, the one poll event whose `dst` it is, when every write of the slot in the function
+ * is such a poll of the same ticket slot or a constant; else NULL. */
+struct poll_answers {
+  uint32_t nfuncs;
+  const struct tl_event ***by_slot;       /* [function][slot] */
+};
+
+static const struct tl_event *const CONFLICT = (const struct tl_event *)&CONFLICT;
+
+static void answers_of(const struct tl_func *fn, const struct tl_event **by_slot) {
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+      const struct tl_event *ev = &fn->blocks[b].events[i];
+      tl_slot_id w[3] = {ev->dst, ev->aux, ev->kind == TL_EV_START ? ev->ticket : 0};
+      for (int k = 0; k < 3; k++) {
+        tl_slot_id s = w[k];
+        if (s == TL_SLOT_NONE || s >= fn->nslots) continue;
+        if (ev->kind == TL_EV_POLL && k == 0 && ev->model && ev->model->completes &&
+            ev->ticket != TL_SLOT_NONE) {
+          if (!by_slot[s]) by_slot[s] = ev;
+          else if (by_slot[s] != CONFLICT && by_slot[s]->ticket != ev->ticket)
+            by_slot[s] = CONFLICT;
+        } else if (!(ev->kind == TL_EV_ASSIGN && k == 0 && (ev->flags & TL_F_CONST))) {
+          if (ev->kind == TL_EV_POLL && k == 1) continue;     /* the poll's own status */
+          by_slot[s] = CONFLICT;
+        }
+      }
+    }
+  for (tl_slot_id s = 0; s < fn->nslots; s++)
+    if (by_slot[s] == CONFLICT) by_slot[s] = NULL;
+}
+
+static int compute_answers(const struct tl_unit *unit, tl_arena *arena, void **out) {
+  struct poll_answers *pa = tl_arena_alloc(arena, sizeof *pa);
+  if (!pa) return TL_ENOMEM;
+  pa->nfuncs = unit->nfuncs;
+  pa->by_slot = tl_arena_alloc(arena, (unit->nfuncs + 1) * sizeof *pa->by_slot);
+  if (!pa->by_slot) return TL_ENOMEM;
+  for (uint32_t f = 0; f < unit->nfuncs; f++) {
+    const struct tl_func *fn = &unit->funcs[f];
+    pa->by_slot[f] = tl_arena_alloc(arena, (fn->nslots + 1) * sizeof **pa->by_slot);
+    if (!pa->by_slot[f]) return TL_ENOMEM;
+    answers_of(fn, pa->by_slot[f]);
+  }
+  *out = pa;
+  return 0;
+}
+
+static int answers_key;
+
+/* The completing poll whose answer slot s holds, or NULL (see struct poll_answers). */
+static const struct tl_event *poll_answered_in(const struct tl_lc *lc, tl_slot_id s) {
+  const struct tl_func *fn = lc->fn;
+  void *v = NULL;
+  if (lc->cx && lc->unit && fn >= lc->unit->funcs && fn < lc->unit->funcs + lc->unit->nfuncs &&
+      tl_rctx_memo(lc->cx, &answers_key, compute_answers, &v) == 0 && v) {
+    const struct poll_answers *pa = v;
+    uint32_t f = (uint32_t)(fn - lc->unit->funcs);
+    return f < pa->nfuncs ? pa->by_slot[f][s] : NULL;
+  }
+  return NULL;                     /* bare facts (unit tests): not refined */
+}
+
+/* A test of a completing poll's answer: on the edge where it says done, the poll has
+ * collected its ticket (a reusable one becomes INACTIVE). */
+static void refine_poll(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
+  const struct tl_event *poll = poll_answered_in(lc, from->cond.slot);
+  if (!poll || !tl_edge_means_done(from, succ, poll->model)) return;
+  const struct tl_lc_fact *f = tl_lc_fact(lc, poll->ticket);
+  if (f->states & (TL_LC_PENDING | TL_LC_INACTIVE))
+    hand_in(lc, poll->ticket, TL_LC_COLLECTED, poll);
+}
+
 void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
   const struct tl_cond *c = &from->cond;
   if (from->term != TL_TERM_BRANCH || c->slot == TL_SLOT_NONE || c->slot >= lc->fn->nslots)
     return;
   if (!(lc->fn->slots[c->slot].flags & TL_SLOT_TICKET)) {
     refine_status(lc, from, succ);
+    refine_poll(lc, from, succ);
     return;
   }
   uint32_t null_succ;              /* the successor on which the ticket is null */
@@ -526,19 +602,6 @@ int tl_lc_loop_exit_hands_in(const struct tl_func *fn, uint32_t from, uint32_t t
   return 0;
 }
 
-int tl_lc_loop_exit_runs_loop(const struct tl_func *fn, uint32_t from, uint32_t to) {
-  for (uint32_t i = 0; i < fn->nloops; i++) {
-    const struct tl_loop *l = &fn->loops[i];
-    if (!tl_loop_contains(l, from) || tl_loop_contains(l, to)) continue;
-    for (uint32_t k = 0; k < l->nblocks; k++) {
-      const struct tl_block *b = &fn->blocks[l->blocks[k]];
-      for (uint32_t e = 0; e < b->nevents; e++)
-        if ((b->events[e].flags & TL_F_RUNS_LOOP) && dominates(fn, from, b->id)) return 1;
-    }
-  }
-  return 0;
-}
-
 int tl_lc_alias_pending(const struct tl_lc *lc, const struct tl_lc_fact *f, tl_slot_id except) {
   if (!(f->states & TL_LC_PENDING) || !f->origin) return 0;
   for (tl_slot_id y = 1; y < lc->fn->nslots; y++) {
@@ -564,8 +627,6 @@ void tl_lc_event(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
 void tl_lc_edge(struct tl_rctx *cx, void *facts, const struct tl_block *from, uint32_t succ) {
   struct tl_lc lc = tl_lc_of(cx, facts);
   tl_lc_refine(&lc, from, succ);
-  if (lc.fn->nloops && tl_lc_loop_exit_runs_loop(lc.fn, from->id, from->succs[succ]))
-    loop_runs_callbacks(&lc);
 }
 
 void tl_lc_join(void *dst, const void *src) {

@@ -66,6 +66,7 @@ static const char *const event_names[] = {
   [TL_ME_POLL] = "poll",         [TL_ME_READ] = "read",     [TL_ME_DETACH] = "detach",
   [TL_ME_CONSUME] = "consume",   [TL_ME_SETTLE] = "settle", [TL_ME_BLOCKING] = "blocking",
   [TL_ME_LOCK] = "lock",         [TL_ME_UNLOCK] = "unlock", [TL_ME_FREE] = "free",
+  [TL_ME_CREATE] = "create",     [TL_ME_CANCEL] = "cancel", [TL_ME_USE] = "use",
 };
 #define NEVENTS (sizeof event_names / sizeof event_names[0])
 
@@ -82,7 +83,8 @@ int tl_model_fn_blocks(const struct tl_model_fn *fn) {
 
 #define EV(e) (1u << (e))
 #define EV_TICKET (EV(TL_ME_START) | EV(TL_ME_AWAIT) | EV(TL_ME_POLL) | EV(TL_ME_READ) | \
-                   EV(TL_ME_DETACH) | EV(TL_ME_CONSUME) | EV(TL_ME_SETTLE))
+                   EV(TL_ME_DETACH) | EV(TL_ME_CONSUME) | EV(TL_ME_SETTLE) | \
+                   EV(TL_ME_CREATE) | EV(TL_ME_CANCEL) | EV(TL_ME_USE))
 
 /* The roles that take an argument, the events they apply to. */
 static const struct role {
@@ -99,7 +101,8 @@ static const struct role {
     EV(TL_ME_AWAIT) | EV(TL_ME_AWAIT_ALL) | EV(TL_ME_POLL) | EV(TL_ME_READ) | EV(TL_ME_SETTLE) },
   { "status",     offsetof(struct tl_model_fn, status),
     EV(TL_ME_START) | EV(TL_ME_AWAIT) | EV(TL_ME_AWAIT_ALL) | EV(TL_ME_POLL) | EV(TL_ME_READ) |
-    EV(TL_ME_CONSUME) | EV(TL_ME_SETTLE) },
+    EV(TL_ME_CONSUME) | EV(TL_ME_SETTLE) | EV(TL_ME_CREATE) | EV(TL_ME_CANCEL) |
+    EV(TL_ME_USE) },
   { "flag",       offsetof(struct tl_model_fn, flag),       EV(TL_ME_POLL) },
   { "async-fn",   offsetof(struct tl_model_fn, async_fn),   EV(TL_ME_START) },
   { "offload-fn", offsetof(struct tl_model_fn, offload_fn), EV(TL_ME_START) },
@@ -114,6 +117,8 @@ static const struct role {
 #define SUSPENDS_EVENTS (EV(TL_ME_AWAIT) | EV(TL_ME_AWAIT_ALL))
 #define TIMER_EVENTS    (EV(TL_ME_START) | EV(TL_ME_BLOCKING))
 #define CALLBACK_EVENTS (EV(TL_ME_START) | EV(TL_ME_CONSUME))
+#define PERSISTENT_EVENTS EV(TL_ME_START)
+#define COMPLETES_EVENTS  EV(TL_ME_POLL)
 
 static struct tl_argref *role_ref(struct tl_model_fn *fn, const struct role *r) {
   return (struct tl_argref *)((char *)fn + r->offset);
@@ -582,7 +587,7 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   if (ev == NEVENTS)
     return merr(f, t[2].line, t[2].col,
                 "unknown event '%s' (expected start, await, await-all, poll, read, detach, "
-                "consume, settle, blocking, lock, unlock or free)", tok_text(b, sizeof b, &t[2]));
+                "consume, settle, blocking, lock, unlock, free, create, cancel or use)", tok_text(b, sizeof b, &t[2]));
 
   struct tl_model_fn *fn = tl_arena_alloc(st->arena, sizeof *fn);
   if (!fn) return nomem(f);
@@ -595,32 +600,25 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   fn->file = f->name;
   fn->line = (int)ln->line;
 
-  unsigned seen_flags = 0;          /* 1 suspends, 2 timer, 4 done, 8 callback-err */
+  unsigned seen_flags = 0;   /* 1 suspends, 2 timer, 4 done, 8 callback-err, 16 persistent,
+                                32 completes */
   for (uint32_t i = 3; i < ln->ntokens; i++) {
     const struct tl_token *r = &t[i];
-    if (!r->key && !r->quoted && (strcmp(r->value, "runs-loop") == 0 ||
-                                  strcmp(r->value, "blocks-without-callback") == 0)) {
-      int loop = r->value[0] == 'r';
-      unsigned bit = loop ? 64 : 128, allowed = EV(loop ? TL_ME_BLOCKING : TL_ME_START);
-      if (seen_flags & bit) return merr(f, r->line, r->col, "duplicate flag '%s'", r->value);
-      if (!(allowed & EV(ev)))
-        return merr(f, r->line, r->col, "flag '%s' does not apply to a '%s' function",
-                    r->value, event_names[ev]);
-      seen_flags |= bit;
-      if (loop) fn->runs_loop = 1;
-      else fn->sync_without_cb = 1;
-      continue;
-    }
     if (!r->key) {
       unsigned bit = 0, allowed = 0;
       if (!r->quoted && strcmp(r->value, "suspends") == 0) bit = 1, allowed = SUSPENDS_EVENTS;
       else if (!r->quoted && strcmp(r->value, "timer") == 0) bit = 2, allowed = TIMER_EVENTS;
+      else if (!r->quoted && strcmp(r->value, "persistent") == 0)
+        bit = 16, allowed = PERSISTENT_EVENTS;
+      else if (!r->quoted && strcmp(r->value, "completes") == 0)
+        bit = 32, allowed = COMPLETES_EVENTS;
       else if (!r->quoted && (role_find(r->value) || strcmp(r->value, "done") == 0))
         return merr(f, r->line, r->col, "role '%s' needs a value, as in %s=%s", r->value,
                     r->value, strcmp(r->value, "done") == 0 ? "nonzero" : "0");
       else
         return merr(f, r->line, r->col,
-                    "unknown flag '%s' (expected a role such as ticket=0, or suspends, timer)",
+                    "unknown flag '%s' (expected a role such as ticket=0, or suspends, timer, "
+                    "persistent, completes)",
                     tok_text(b, sizeof b, r));
       if (seen_flags & bit) return merr(f, r->line, r->col, "duplicate flag '%s'", r->value);
       if (!(allowed & EV(ev)))
@@ -628,10 +626,13 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
                     r->value, event_names[ev]);
       seen_flags |= bit;
       if (bit == 1) fn->suspends = 1;
-      else fn->timer = 1;
+      else if (bit == 2) fn->timer = 1;
+      else if (bit == 16) fn->persistent = 1;
+      else fn->completes = 1;
       continue;
     }
-    if (strcmp(r->key, "suspends") == 0 || strcmp(r->key, "timer") == 0)
+    if (strcmp(r->key, "suspends") == 0 || strcmp(r->key, "timer") == 0 ||
+        strcmp(r->key, "persistent") == 0 || strcmp(r->key, "completes") == 0)
       return merr(f, r->line, r->col, "flag '%s' takes no value", r->key);
     if (strcmp(r->key, "done") == 0) {
       if (seen_flags & 4) return merr(f, r->line, r->col, "duplicate role 'done='");
@@ -712,8 +713,6 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   }
   if (!missing && fn->callback_err >= 0 && fn->callback.index == TL_ARG_NONE)
     missing = "callback= (with callback-err=)";
-  if (!missing && fn->sync_without_cb && fn->callback.index == TL_ARG_NONE)
-    missing = "callback= (with blocks-without-callback)";
   if (missing)
     return merr(f, t[2].line, t[2].col, "'%s' function '%s' needs role %s", event_names[ev],
                 fn->name, missing);

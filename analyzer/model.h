@@ -34,8 +34,14 @@ enum tl_model_event {
   TL_ME_BLOCKING,   /* may block the calling thread */
   TL_ME_LOCK,
   TL_ME_UNLOCK,
-  TL_ME_FREE        /* frees a buffer (free, realloc): lowered as a CALL whose aux is it */
+  TL_ME_FREE,       /* frees a buffer (free, realloc): lowered as a CALL whose aux is it */
+  TL_ME_CREATE,     /* makes a reusable ticket, inactive: a `persistent` start activates it */
+  TL_ME_CANCEL,     /* asks a ticket's operation to stop; the ticket must still be handed
+                       in: lowered as a CALL whose ticket is it (no escape) */
+  TL_ME_USE         /* works with a live ticket without changing its state (MPI_Pready):
+                       lowered as a CALL whose ticket is it (no escape) */
 };
+#define TL_ME_LAST TL_ME_USE
 
 #define TL_ARG_NONE (-1)
 #define TL_ARG_RET  (-2)
@@ -71,16 +77,14 @@ struct tl_model_fn {
   const char *done_constant;    /* for eq:/ne: the constant's name or number */
   unsigned suspends : 1;        /* only inside async functions */
   unsigned timer : 1;           /* a timer: awaiting it paces a loop on purpose */
+  unsigned persistent : 1;      /* start: activates a ticket a `create` function made;
+                                   completing it makes the ticket inactive again, not gone */
+  unsigned completes : 1;       /* poll: an answer "done" has collected the ticket */
   unsigned synthesized : 1;     /* made by the analyzer, not read from a model: the summary
                                    of a function of the unit (summary.h), whose own calls
                                    are seen where they are (it never blocks by itself) */
   unsigned annotated : 1;       /* read from a source annotation (include/ticketlint/
                                    annotate.h), not from a model file */
-  unsigned runs_loop : 1;       /* blocking: runs the event loop (uv_run, g_main_loop_run):
-                                   the callbacks of operations started before run here */
-  unsigned sync_without_cb : 1; /* start: with a null pointer constant as its callback=
-                                   argument the call runs synchronously and blocks (a
-                                   uv_fs_* call without a callback) */
   const char *model;            /* the model's name */
   const char *file;             /* where the line is, for messages */
   int line;

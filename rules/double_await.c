@@ -72,6 +72,12 @@ static void note_first(struct tl_rctx *cx, struct tl_diag *d, const struct tl_ev
 static int collected(const struct tl_lc *lc, tl_slot_id s, const struct tl_event *ev) {
   const struct tl_lc_fact *f = tl_lc_fact(lc, s);
   if (!(f->states & HANDED_IN)) return 0;
+  /* A completing poll said done: waiting on the handle then returns at once (model
+   * `completes`: MPI_Test sets it to MPI_REQUEST_NULL). Freeing it is still a second
+   * hand-in. */
+  if (f->collect && f->collect->kind == TL_EV_POLL &&
+      (ev->kind == TL_EV_AWAIT || ev->kind == TL_EV_AWAIT_ALL))
+    return 0;
   if (!tl_lc_slot_summary(lc->fn, s)) return 1;
   if (tl_lc_slot_in_summary(lc->fn, s)) return 0;     /* `rows[1]` after `rows[0]` */
   /* An element slot is "the element touched last", handed in on every path: a whole-array
@@ -112,6 +118,7 @@ const struct tl_rule tl_rule_double_await = {
   .init = tl_lc_init,
   .handlers = {
     [TL_EV_START] = tl_lc_event,
+    [TL_EV_CREATE] = tl_lc_event,
     [TL_EV_AWAIT] = on_hand_in,
     [TL_EV_AWAIT_ALL] = on_hand_in,
     [TL_EV_POLL] = tl_lc_event,
@@ -119,7 +126,6 @@ const struct tl_rule tl_rule_double_await = {
     [TL_EV_DETACH] = on_hand_in,
     [TL_EV_CONSUME] = on_hand_in,
     [TL_EV_ESCAPE] = tl_lc_event,
-    [TL_EV_BLOCKING] = tl_lc_event,   /* a run of the event loop hands callbacks' tickets in */
     [TL_EV_ASSIGN] = tl_lc_event,
     [TL_EV_CALL] = tl_lc_event,
     [TL_EV_RETURN] = tl_lc_event,

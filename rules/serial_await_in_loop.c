@@ -13,6 +13,11 @@
  * `out[i] = r`). A loop that only a failure ends (`for (;;)` serving connections) has no
  * "all" to start first and is not reported.
  *
+ * Nor is a reusable ticket restarted: a `persistent` start (MPI_Start) activates a handle
+ * made once before the loop (model `create`: MPI_Recv_init), and one handle cannot be active
+ * twice, so its activations are serial by nature. Restarting array elements
+ * (`MPI_Start(&reqs[i])`) is still reported: there each iteration may activate another handle.
+ *
  * Nor is a loop paced on purpose. Awaiting a timer (model `timer`: `tk_sleep`) in a polling
  * loop, one whose exit looks at the world (what a call or poll in the loop returned, or
  * global or long-lived state), is the pause between looks; in a loop that starts other
@@ -192,6 +197,18 @@ done:
   return dep;
 }
 
+/* A `persistent` start (MPI_Start) activating one reusable ticket that is no array element:
+ * one handle cannot be active twice, so its activations are serial by nature. Into an array
+ * element (`MPI_Start(&reqs[i])`) another iteration may activate another handle. */
+static int restarts_one_handle(const struct tl_func *fn, const struct tl_event *st) {
+  if (!st->model || !st->model->persistent) return 0;
+  for (tl_slot_id s = st->ticket; s != TL_SLOT_NONE && s < fn->nslots; s = fn->slots[s].parent) {
+    if (fn->slots[s].kind == TL_SLOT_ELEM) return 0;
+    if (fn->slots[s].parent >= s) break;
+  }
+  return 1;
+}
+
 /* ---- messages -------------------------------------------------------------------------- */
 
 static void report(struct tl_rctx *cx, const struct tl_func *fn, const struct tl_event *st,
@@ -248,7 +265,9 @@ static void salp_function(struct tl_rctx *cx, const struct tl_func *fn) {
       if (aw->kind != TL_EV_AWAIT || aw->ticket == TL_SLOT_NONE) continue;
       const struct tl_loop *l = NULL;
       const struct tl_event *st = start_in_iteration(fn, (struct tl_evpos){b, e}, &l);
-      if (st && !loop_paced(fn, l, st) && !iterations_depend(fn, l, aw)) report(cx, fn, st, aw);
+      if (st && !restarts_one_handle(fn, st) && !loop_paced(fn, l, st) &&
+          !iterations_depend(fn, l, aw))
+        report(cx, fn, st, aw);
     }
 }
 

@@ -341,6 +341,7 @@ const struct tl_rule tl_rule_unhandled_rejection = {
   .init = tl_lc_init,
   .handlers = {
     [TL_EV_START] = on_event,
+    [TL_EV_CREATE] = on_event,
     [TL_EV_AWAIT] = on_await,
     [TL_EV_AWAIT_ALL] = on_await,
     [TL_EV_POLL] = on_event,

@@ -202,6 +202,23 @@ Test(model, mpi_model_names_every_nonblocking_call) {
   const char *polls[] = { "MPI_Test", "MPI_Testall", "MPI_Testany", "MPI_Testsome" };
   for (size_t i = 0; i < 4; i++) want_fn(polls[i], TL_ME_POLL);
   want_fn("MPI_Request_free", TL_ME_DETACH);
+  cr_assert(want_fn("MPI_Start", TL_ME_START)->persistent);
+  cr_assert(want_fn("MPI_Startall", TL_ME_START)->persistent);
+  cr_assert(!want_fn("MPI_Isend", TL_ME_START)->persistent);
+  cr_assert(want_fn("MPI_Test", TL_ME_POLL)->completes);
+  cr_assert(!want_fn("MPI_Testany", TL_ME_POLL)->completes);
+  static const struct { const char *name; int req; } creates[] = {
+    { "MPI_Send_init", 6 }, { "MPI_Recv_init", 6 }, { "MPI_Barrier_init", 2 },
+    { "MPI_Bcast_init", 6 }, { "MPI_Alltoallw_init", 10 }, { "MPI_Psend_init", 8 },
+    { "MPI_Precv_init", 8 }, { "MPI_Neighbor_alltoallw_init", 10 },
+  };
+  for (size_t i = 0; i < sizeof creates / sizeof creates[0]; i++) {
+    const struct tl_model_fn *f = want_fn(creates[i].name, TL_ME_CREATE);
+    cr_assert_eq(f->ticket.index, creates[i].req, "%s", creates[i].name);
+    cr_assert_eq(f->ticket.deref, 1, "%s", creates[i].name);
+  }
+  cr_assert_eq(want_fn("MPI_Cancel", TL_ME_CANCEL)->ticket.deref, 1);
+  cr_assert_eq(want_fn("MPI_Pready", TL_ME_USE)->ticket.index, 1);
   cr_assert(tl_models_is_ticket_type(models, "MPI_Request"));
   cr_assert_str_eq(tl_models_header_model(models, "/usr/include/x86_64-linux-gnu/mpich/mpi.h"),
                    "mpi");
@@ -252,6 +269,11 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
   { "model m\nfn a stat ticket=0\n", 2, 6, "unknown event 'stat'" },
+  { "model m\nfn a await ticket=0 persistent\n", 2, 21,
+    "flag 'persistent' does not apply to a 'await' function" },
+  { "model m\nfn a start ticket=0 completes\n", 2, 21,
+    "flag 'completes' does not apply to a 'start' function" },
+  { "model m\nfn a create\n", 2, 6, "'create' function 'a' needs role ticket=" },
   { "model m\nfn a start tiket=0\n", 2, 12, "unknown role 'tiket='" },
   { "model m\nfn a start ticket=x\n", 2, 19, "invalid argument 'x' for 'ticket=' (expected N, *N or ret)" },
   { "model m\nfn a start ticket=64\n", 2, 19, "argument index '64' out of range 0..63" },
@@ -285,10 +307,6 @@ static const struct bad_case bad_cases[] = {
   { "model m\nfn a lock ticket=0\n", 2, 11, "role 'ticket=' does not apply to a 'lock' function" },
   { "model m\nfn a blocking suspends\n", 2, 15, "flag 'suspends' does not apply to a 'blocking' function" },
   { "model m\nfn a blocking timer timer\n", 2, 21, "duplicate flag 'timer'" },
-  { "model m\nfn a start ticket=0 runs-loop\n", 2, 21, "flag 'runs-loop' does not apply to a 'start' function" },
-  { "model m\nfn a blocking runs-loop runs-loop\n", 2, 25, "duplicate flag 'runs-loop'" },
-  { "model m\nfn a blocking blocks-without-callback\n", 2, 15, "flag 'blocks-without-callback' does not apply to a 'blocking' function" },
-  { "model m\nfn a start ticket=*1 blocks-without-callback\n", 2, 6, "'start' function 'a' needs role callback= (with blocks-without-callback)" },
   { "model m\nfn a await ticket=0 suspend\n", 2, 21, "unknown flag 'suspend'" },
   { "model m\nfn a await ticket=0 \"suspends\"\n", 2, 21, "unknown flag '\"suspends\"'" },
   { "model m\nfn a await ticket=0 suspends=1\n", 2, 21, "flag 'suspends' takes no value" },
