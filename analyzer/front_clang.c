@@ -1715,7 +1715,8 @@ static int is_logical(struct fe *fe, CXCursor c) {
   int r = 0;
   if (k == CXCursor_BinaryOperator && n == 2) {
     enum op op = binop(fe, kid(fe, base, 0), kid(fe, base, 1));
-    r = op == OP_LAND || op == OP_LOR || op == OP_COMMA;
+    /* a comparison too: `!(a == b)` is the branch of `a == b` with its targets swapped */
+    r = op == OP_LAND || op == OP_LOR || op == OP_COMMA || op_is_compare(op);
   } else if (k == CXCursor_UnaryOperator && n == 1) {
     CXCursor o = kid(fe, base, 0);
     r = unop(fe, c, o) == OP_NOT && is_logical(fe, strip(fe, o));
@@ -1724,9 +1725,9 @@ static int is_logical(struct fe *fe, CXCursor c) {
   return r;
 }
 
-/* Lower the condition c, branching to t when it holds and to f when not: `&&`, `||`, `!`,
- * `?:` and `,` become control flow, every other operand a BRANCH block of its own. The
- * uses it reads stay on the uses stack (callers pop them). */
+/* Lower the condition c, branching to t when it holds and to f when not: `&&`, `||`, `!`
+ * (also of a comparison), `?:` and `,` become control flow, every other operand a BRANCH
+ * block of its own. The uses it reads stay on the uses stack (callers pop them). */
 static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
   if (fe->err) return;
   c = strip(fe, c);
