@@ -230,7 +230,8 @@ static const struct tl_event *first_blocking(const struct tl_func *fn) {
     if (!block_live(fn, b)) continue;
     for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
       const struct tl_event *ev = &fn->blocks[b].events[i];
-      if (ev->model && tl_model_fn_blocks(ev->model)) return ev;
+      if (ev->model && (tl_model_fn_blocks(ev->model) || ev->kind == TL_EV_BLOCKING))
+        return ev;                 /* also a start made synchronous (no callback) */
     }
   }
   return NULL;

@@ -1221,6 +1221,17 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     tickets_arg = m->tickets.index;
     switch (m->event) {
     case TL_ME_START:
+      if (m->sync_without_cb && m->callback.index >= 0 && (unsigned)m->callback.index < nargs &&
+          val_is_null(&args[m->callback.index])) {
+        /* No callback: the call runs synchronously, blocks, and leaves its result in the
+         * request, which is then no pending ticket (nothing to wait for). */
+        tl_slot_id req = role_slot(fe, m->ticket, args, nargs, res);
+        if (req && req != res) emit(fe, &(struct tl_event){.kind = TL_EV_ASSIGN, .dst = req,
+                                                          .loc = loc});
+        ev.kind = TL_EV_BLOCKING;
+        ev.dst = res;
+        break;
+      }
       ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
       if (m->ticket.index == TL_ARG_RET && discarded) ev.flags |= discard_flag;
       if (m->ticket.index != TL_ARG_RET) ev.dst = res;
@@ -1277,6 +1288,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     case TL_ME_BLOCKING:
       ev.dst = res;
       if (m->timer) ev.flags |= TL_F_TIMER;
+      if (m->runs_loop) ev.flags |= TL_F_RUNS_LOOP;
       break;
     case TL_ME_FREE:
       ev.aux = role_slot(fe, m->buffer, args, nargs, res);
@@ -1390,14 +1402,32 @@ static void lower_ternary(struct fe *fe, CXCursor c, struct want w, struct val *
   if (w.kind == W_VALUE) push_use(fe, dst);
 }
 
-/* Both operands of a comparison, and the VALUE_USE it implies. */
-static void lower_compare(struct fe *fe, CXCursor c, CXCursor l, CXCursor r, struct val *lv,
-                          struct val *rv) {
+/* 1 when v is a pointer to an object: of pointer type, not a constant, and not a value
+ * cast to a pointer (`(void *)n`; a cast of a pointer, `(void *)p`, still is one). */
+static int val_is_object_pointer(struct fe *fe, const struct val *v) {
+  if (v->is_const || clang_Cursor_isNull(v->cx)) return 0;
+  CXCursor a = strip(fe, v->cx);
+  for (int depth = 0; depth < 8 && clang_getCursorKind(a) == CXCursor_CStyleCastExpr; depth++) {
+    a = last_kid(fe, a);
+    if (clang_Cursor_isNull(a)) return 0;
+    a = strip(fe, a);
+  }
+  return (type_info(fe, clang_getCursorType(a)) & TI_POINTER) != 0;
+}
+
+/* Both operands of a comparison, and the VALUE_USE it implies. `t == p` and `t != p` with a
+ * pointer ticket and a pointer to an object of any type (a `gpointer` holding a task, a
+ * weak pointer) ask whether both name the same object: an identity test, like `t == u`
+ * between two tickets or `t == NULL`, not a read of the ticket's value. */
+static void lower_compare(struct fe *fe, CXCursor c, enum op op, CXCursor l, CXCursor r,
+                          struct val *lv, struct val *rv) {
   lower_expr(fe, l, want_value(), lv);
   lower_expr(fe, r, want_value(), rv);
   int lt = val_is_ticket(fe, lv), rt = val_is_ticket(fe, rv);
-  if (lt && !rt && !val_is_null(rv)) value_use(fe, lv, TL_F_COMPARE, c);
-  if (rt && !lt && !val_is_null(lv)) value_use(fe, rv, TL_F_COMPARE, c);
+  int identity = (op == OP_EQ || op == OP_NE) &&
+                 val_is_ptr_ticket(fe, lt ? lv : rv) && val_is_object_pointer(fe, lt ? rv : lv);
+  if (lt && !rt && !val_is_null(rv) && !identity) value_use(fe, lv, TL_F_COMPARE, c);
+  if (rt && !lt && !val_is_null(lv) && !identity) value_use(fe, rv, TL_F_COMPARE, c);
 }
 
 static void lower_generic(struct fe *fe, CXCursor c) {
@@ -1458,7 +1488,7 @@ static void lower_binary(struct fe *fe, CXCursor c, struct want w, struct val *o
     break;
   }
   if (op_is_compare(op)) {
-    lower_compare(fe, c, l, r, &lv, &rv);
+    lower_compare(fe, c, op, l, r, &lv, &rv);
     out->is_const = lv.is_const && rv.is_const;
     return;
   }
@@ -1797,7 +1827,7 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
     kids_pop(fe, base);
   }
   if (op_is_compare(op)) {
-    lower_compare(fe, c, cl, cr, &lv, &rv);
+    lower_compare(fe, c, op, cl, cr, &lv, &rv);
     if (lv.slot && !lv.is_const && cond_constant(fe, &rv, &cond)) {
       cond.cmp = cmp_of(op, 0);
       cond.slot = lv.slot;

@@ -87,7 +87,9 @@ enum {
                                        ticket (a null pointer constant, a model `sentinel`,
                                        a cast from another type); START: its `*N` ticket
                                        argument is a null pointer */
-  TL_F_NONZERO          = 1u << 16  /* RETURN: returns a nonzero integer constant */
+  TL_F_NONZERO          = 1u << 16, /* RETURN: returns a nonzero integer constant */
+  TL_F_RUNS_LOOP        = 1u << 17  /* BLOCKING: runs the event loop (model `runs-loop`):
+                                       the callbacks of operations started before run */
 };
 
 /* One argument of a CALL, as the front-end saw it: `slot` holds its value (a variable, a

@@ -366,8 +366,22 @@ static void maybe_escaped_within(const struct tl_lc *lc, tl_slot_id anc) {
     if (tl_lc_slot_within(lc->fn, s, anc)) tl_lc_fact(lc, s)->states |= TL_LC_ESCAPED;
 }
 
+/* The event loop runs here (model `runs-loop`: uv_run, g_main_loop_run): the operations
+ * started before it with a callback (model `callback=`) complete in it, and their callbacks
+ * hand their tickets in (uv_fs_req_cleanup, *_finish). Running the loop is how a function
+ * waits for them; the tickets are now the loop's: ESCAPED where they were PENDING. */
+static void loop_runs_callbacks(const struct tl_lc *lc) {
+  for (tl_slot_id s = 1; s < lc->fn->nslots; s++) {
+    struct tl_lc_fact *f = tl_lc_fact(lc, s);
+    if ((f->states & TL_LC_PENDING) && f->origin && f->origin->model &&
+        f->origin->model->callback.index != TL_ARG_NONE)
+      tl_lc_fact_set(f, (f->states & ~(uint32_t)TL_LC_PENDING) | TL_LC_ESCAPED);
+  }
+}
+
 void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev) {
   const struct tl_func *fn = lc->fn;
+  if (ev->flags & TL_F_RUNS_LOOP) loop_runs_callbacks(lc);
   if ((ev->kind == TL_EV_AWAIT || ev->kind == TL_EV_AWAIT_ALL) && await_outside_async(lc, ev)) {
     maybe_escaped_within(lc, ev->ticket);
     return;
@@ -602,6 +616,19 @@ int tl_lc_loop_exit_hands_in(const struct tl_func *fn, uint32_t from, uint32_t t
   return 0;
 }
 
+int tl_lc_loop_exit_runs_loop(const struct tl_func *fn, uint32_t from, uint32_t to) {
+  for (uint32_t i = 0; i < fn->nloops; i++) {
+    const struct tl_loop *l = &fn->loops[i];
+    if (!tl_loop_contains(l, from) || tl_loop_contains(l, to)) continue;
+    for (uint32_t k = 0; k < l->nblocks; k++) {
+      const struct tl_block *b = &fn->blocks[l->blocks[k]];
+      for (uint32_t e = 0; e < b->nevents; e++)
+        if ((b->events[e].flags & TL_F_RUNS_LOOP) && dominates(fn, from, b->id)) return 1;
+    }
+  }
+  return 0;
+}
+
 int tl_lc_alias_pending(const struct tl_lc *lc, const struct tl_lc_fact *f, tl_slot_id except) {
   if (!(f->states & TL_LC_PENDING) || !f->origin) return 0;
   for (tl_slot_id y = 1; y < lc->fn->nslots; y++) {
@@ -627,6 +654,8 @@ void tl_lc_event(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
 void tl_lc_edge(struct tl_rctx *cx, void *facts, const struct tl_block *from, uint32_t succ) {
   struct tl_lc lc = tl_lc_of(cx, facts);
   tl_lc_refine(&lc, from, succ);
+  if (lc.fn->nloops && tl_lc_loop_exit_runs_loop(lc.fn, from->id, from->succs[succ]))
+    loop_runs_callbacks(&lc);
 }
 
 void tl_lc_join(void *dst, const void *src) {

@@ -36,6 +36,11 @@
  * returns TK_ENOTASYNC and collects nothing; the ticket may be handed in otherwise on that
  * error path, so it becomes PENDING|ESCAPED (weak).
  *
+ * Running the event loop: a call whose model `runs-loop` (uv_run, g_main_loop_run), and the
+ * exit of a loop whose body makes one at a point the exit dominates (`while (!done)
+ * g_main_context_iteration(NULL, TRUE);`), makes every ticket PENDING from a start with a
+ * `callback=` ESCAPED: its callback runs in the loop and hands it in. Other starts stay.
+ *
  * Reusable tickets: an await, await-all, consume (or a completing poll, below) of a ticket
  * that is INACTIVE, or PENDING from a `persistent` start, leaves it INACTIVE, not COLLECTED:
  * the handle lives on, and freeing it afterwards is no second hand-in.
@@ -144,6 +149,12 @@ void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t 
  * the zero-iteration path. Needs the dominators (tl_func_finish). */
 int tl_lc_loop_exit_hands_in(const struct tl_func *fn, uint32_t from, uint32_t to,
                              tl_slot_id s);
+/* 1 when the edge from block `from` to block `to` leaves a loop whose body runs the event
+ * loop (an event with TL_F_RUNS_LOOP: `while (!done) g_main_context_iteration(NULL, TRUE);`)
+ * at a point `from` dominates: such a loop waits for callbacks, and leaving it, it most
+ * likely ran them. The operations started with a callback are then the loop's (ESCAPED),
+ * as after a run outside a loop. Needs the dominators. */
+int tl_lc_loop_exit_runs_loop(const struct tl_func *fn, uint32_t from, uint32_t to);
 /* 1 when some slot other than `except` is PENDING with the same origin as f (an alias
  * still holds the ticket). */
 int tl_lc_alias_pending(const struct tl_lc *lc, const struct tl_lc_fact *f, tl_slot_id except);

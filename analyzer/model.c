@@ -604,6 +604,19 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
                                 32 completes */
   for (uint32_t i = 3; i < ln->ntokens; i++) {
     const struct tl_token *r = &t[i];
+    if (!r->key && !r->quoted && (strcmp(r->value, "runs-loop") == 0 ||
+                                  strcmp(r->value, "blocks-without-callback") == 0)) {
+      int loop = r->value[0] == 'r';
+      unsigned bit = loop ? 64 : 128, allowed = EV(loop ? TL_ME_BLOCKING : TL_ME_START);
+      if (seen_flags & bit) return merr(f, r->line, r->col, "duplicate flag '%s'", r->value);
+      if (!(allowed & EV(ev)))
+        return merr(f, r->line, r->col, "flag '%s' does not apply to a '%s' function",
+                    r->value, event_names[ev]);
+      seen_flags |= bit;
+      if (loop) fn->runs_loop = 1;
+      else fn->sync_without_cb = 1;
+      continue;
+    }
     if (!r->key) {
       unsigned bit = 0, allowed = 0;
       if (!r->quoted && strcmp(r->value, "suspends") == 0) bit = 1, allowed = SUSPENDS_EVENTS;
@@ -713,6 +726,8 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   }
   if (!missing && fn->callback_err >= 0 && fn->callback.index == TL_ARG_NONE)
     missing = "callback= (with callback-err=)";
+  if (!missing && fn->sync_without_cb && fn->callback.index == TL_ARG_NONE)
+    missing = "callback= (with blocks-without-callback)";
   if (missing)
     return merr(f, t[2].line, t[2].col, "'%s' function '%s' needs role %s", event_names[ev],
                 fn->name, missing);

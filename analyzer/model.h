@@ -85,6 +85,11 @@ struct tl_model_fn {
                                    are seen where they are (it never blocks by itself) */
   unsigned annotated : 1;       /* read from a source annotation (include/ticketlint/
                                    annotate.h), not from a model file */
+  unsigned runs_loop : 1;       /* blocking: runs the event loop (uv_run, g_main_loop_run):
+                                   the callbacks of operations started before run here */
+  unsigned sync_without_cb : 1; /* start: with a null pointer constant as its callback=
+                                   argument the call runs synchronously and blocks (a
+                                   uv_fs_* call without a callback) */
   const char *model;            /* the model's name */
   const char *file;             /* where the line is, for messages */
   int line;

@@ -113,6 +113,7 @@ const struct tl_rule tl_rule_await_without_start = {
     [TL_EV_DETACH] = tl_lc_event,
     [TL_EV_CONSUME] = on_await,
     [TL_EV_ESCAPE] = tl_lc_event,
+    [TL_EV_BLOCKING] = tl_lc_event,   /* a run of the event loop hands callbacks' tickets in */
     [TL_EV_ASSIGN] = tl_lc_event,
     [TL_EV_CALL] = tl_lc_event,
     [TL_EV_RETURN] = tl_lc_event,

@@ -2,7 +2,8 @@
  *
  * ## What it does
  * Reports a call that blocks the thread (model `blocking`: `usleep`, `poll`, `read`,
- * `sem_wait`...; or an await that does not suspend: `pthread_join`, `MPI_Wait`) made on
+ * `sem_wait`...; an await that does not suspend: `pthread_join`, `MPI_Wait`; or a start
+ * made synchronous by a NULL callback, model `blocks-without-callback`: `uv_fs_*`) made on
  * the loop thread: in an async function, in a loop callback (`tk_then`'s callback), or in
  * a helper that only such functions call (`analyzer/asyncctx.h`). The finding is at the
  * blocking call. When the loop reaches it through a helper that also runs elsewhere (it
@@ -100,7 +101,7 @@ static const struct tl_event *chain_end(const struct tl_asyncctx *ac, uint32_t g
 static void check_event(struct tl_rctx *cx, const struct tl_asyncctx *ac, uint32_t f,
                         const struct tl_event *ev) {
   char where[256];
-  if (ev->model && tl_model_fn_blocks(ev->model)) {
+  if (ev->model && (tl_model_fn_blocks(ev->model) || ev->kind == TL_EV_BLOCKING)) {
     tl_asyncctx_describe(ac, f, where, sizeof where);
     tl_report(cx, ev->loc, "blocking call '%s' in %s%s blocks the loop; %s",
               ev->callee ? ev->callee : "?", where, comma(where), advice(ev));

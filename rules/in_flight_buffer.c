@@ -45,7 +45,10 @@
  * A start that failed lent nothing: returning on `if (!t)` is fine. A buffer reached
  * through a pointer parameter belongs to the caller and may outlive the function with its
  * ticket. Reading a lent buffer is fine; reading a buffer being filled is ticket-as-value's
- * business.
+ * business. A thread's argument (`pthread_create`'s `fill=`) written while the creator
+ * holds a lock, on every path, is shared on purpose: the thread cannot be inside that lock
+ * (`pthread_mutex_lock(&w->lock); w->state = IDLE;`); freeing it, or leaving it behind,
+ * is still reported.
  *
  * ## Known limitations
  * Only tickets issued in the function are followed, and only while this function owns
@@ -57,7 +60,8 @@
  * the buffer is no longer followed. Array elements are one summarised slot: when an element
  * is lent inside a loop (`tk_work(loop, f, &jobs[i])`), writes to elements of that array
  * are not reported (they may be other elements), while freeing the array is. A local
- * declared inside a loop body is taken to live until the function returns.
+ * declared inside a loop body is taken to live until the function returns. Any held lock
+ * excuses a write to a thread's argument, whether or not the thread takes the same one.
  */
 #include <stdint.h>
 #include <string.h>
@@ -69,10 +73,12 @@
 
 /* The lifecycle fact comes first: the lifecycle hooks see only it (tl_lc_fact indexes with
  * this rule's fact_size). `loan` is the START that lends or fills the slot, kept while its
- * ticket may still be pending on some path. */
+ * ticket may still be pending on some path. `held`: the slot is a lock held on every path
+ * (taken by a LOCK on it, not released since). */
 struct ifb_fact {
   struct tl_lc_fact lc;
   const struct tl_event *loan;
+  uint64_t held;
 };
 
 static struct ifb_fact *fact(struct tl_rctx *cx, void *facts, tl_slot_id s) {
@@ -198,6 +204,15 @@ static int sweep(struct tl_rctx *cx, void *facts) {
   return left;
 }
 
+/* 1 when some lock is held on every path: a thread's argument written under it is shared
+ * on purpose (the thread cannot be inside that lock), not scribbled over. */
+static int lock_held(struct tl_rctx *cx, void *facts) {
+  const struct tl_func *fn = tl_rctx_func(cx);
+  for (tl_slot_id s = 1; s < fn->nslots; s++)
+    if (fact(cx, facts, s)->held) return 1;
+  return 0;
+}
+
 /* ---- messages -------------------------------------------------------------------------- */
 
 static const char *slot_name(const struct tl_func *fn, tl_slot_id s) {
@@ -238,6 +253,7 @@ static void check_write(struct tl_rctx *cx, void *facts, const struct tl_event *
     if (r == REACH_REPOINT && !freed_by) f->loan = NULL;
     if (r != REACH_OVERLAP || !tl_rctx_reporting(cx)) continue;
     if (!freed_by && tl_lc_slot_summary(fn, b) && in_loop(fn, f->loan)) continue;
+    if (!freed_by && (f->loan->flags & TL_F_OFFLOAD) && lock_held(cx, facts)) continue;
     char loan[256];
     describe_loan(fn, f->loan, loan, sizeof loan);
     struct tl_diag *d;
@@ -287,6 +303,8 @@ static void check_exit(struct tl_rctx *cx, void *facts, struct tl_loc where,
 static void on_event(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
   const struct tl_func *fn = tl_rctx_func(cx);
   tl_lc_event(cx, facts, ev);
+  if ((ev->kind == TL_EV_LOCK || ev->kind == TL_EV_UNLOCK) && ev->aux < fn->nslots)
+    fact(cx, facts, ev->aux)->held = ev->kind == TL_EV_LOCK;
   if (sweep(cx, facts)) {
     if (ev->kind == TL_EV_START) check_write(cx, facts, ev, ev->ticket, NULL);
     if (ev->kind == TL_EV_CALL && ev->model && ev->model->event == TL_ME_FREE)
@@ -328,11 +346,13 @@ static void ifb_edge(struct tl_rctx *cx, void *facts, const struct tl_block *fro
 
 /* ---- join ------------------------------------------------------------------------------ */
 
-/* The lifecycle's union; of two loans the one lent first in the source is kept. */
+/* The lifecycle's union; of two loans the one lent first in the source is kept; a lock is
+ * held where it is held on both sides. */
 static void ifb_join(void *dst, const void *src) {
   struct ifb_fact *d = dst;
   const struct ifb_fact *s = src;
   tl_lc_fact_join(&d->lc, &s->lc);
+  d->held = d->held && s->held;
   if (!d->loan || (s->loan && (s->loan->loc.line < d->loan->loc.line ||
                                (s->loan->loc.line == d->loan->loc.line &&
                                 s->loan->loc.col < d->loan->loc.col))))

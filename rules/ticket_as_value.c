@@ -6,7 +6,8 @@
  * handed in, and a read of a buffer an operation fills (model `fill=`: the buffer of
  * `MPI_Irecv`) before that operation's ticket is handed in. Also reports a ticket used as a
  * plain value: compared with a value, cast to a non-ticket type, or in arithmetic. Checking
- * a ticket against NULL is a question about the ticket and stays quiet.
+ * a ticket against NULL, or whether it is the same object as another pointer (`t == u`,
+ * `*weak_pointer == task`), is a question about the ticket and stays quiet.
  *
  * ## Why is this bad?
  * Ordering hands you a ticket, not the coffee. Until the ticket is handed in the value is
@@ -34,8 +35,20 @@
  * ```
  * A read guarded by a poll that saw completion is fine, on the branch where the model's
  * `done=` predicate holds: `if (tk_state(t) != TK_PENDING) use(tk_value(t));`. So is a read
- * after `tk_resolve()`. Reading a ticket after it was collected is double-await's business,
- * and a buffer lent to an operation (`lend=`) is not this rule.
+ * after `tk_resolve()`. An operation started with a callback (GIO's `*_async`, libuv's
+ * requests) is waited for by running the event loop (model `runs-loop`): its buffer may be
+ * read after `g_main_loop_run()`, or after `while (!result) g_main_context_iteration(NULL,
+ * TRUE);`. Reading a ticket after it was collected is double-await's business, and a
+ * buffer lent to an operation (`lend=`) is not this rule.
+ *
+ * A thread's argument (`pthread_create`'s `fill=`) is shared with a running thread: once
+ * the creator has *acquired* (taken a lock, or made a blocking call that is not a timer: a
+ * semaphore or condition wait, a barrier, a pipe read), or left a loop that does so on
+ * every turn (`while (!ready) { lock; ready = r.ready; unlock; }`), what the thread wrote
+ * before it released may be handed over on purpose, and reads of the argument are no longer
+ * reported. A mutex inside the argument is a synchronisation object: locking or unlocking
+ * it is not a read. A sleep synchronises nothing; nor does a lock taken before the create
+ * and still held (the thread cannot have handed anything back under it).
  *
  * ## Known limitations
  * Only tickets issued in the function are followed: a ticket parameter, or one returned by
@@ -43,12 +56,17 @@
  * A `switch` on a poll's answer does not settle the ticket in its cases. For a predicate
  * `done=ne:NAME`, a test `== OTHER` with another named constant is taken as done (the two
  * names are assumed to differ in value). A buffer read through an alias (`p = buf; *p`) or
- * as part of its enclosing struct (`use(&s)` while `s.data` is filled) is not seen.
+ * as part of its enclosing struct (`use(&s)` while `s.data` is filled) is not seen. After
+ * any acquire, a thread's argument is no longer followed, also when the acquire had nothing
+ * to do with the thread; a semaphore posted or a condition signalled on an object inside the
+ * argument (an unmodelled call) counts as a read of it; a field the thread never writes
+ * (its input, `d.fd`) is still taken as being filled.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "deps.h"
+#include "lifecycle.h"
 #include "rule.h"
 #include "rule_docs.h"
 
@@ -180,6 +198,66 @@ static void on_read(struct tl_rctx *cx, void *facts, const struct tl_event *ev) 
   forget(cx, facts, ev->dst);
 }
 
+/* ---- synchronising with a running thread ------------------------------------------------ */
+
+/* 1 when ev waits for another thread: a lock taken, or a blocking call that is not a timer
+ * (a condition variable, a semaphore, a barrier, a pipe read). What a thread wrote before it
+ * released what we waited for is ours to read after it (a sleep promises nothing). */
+static int acquires(const struct tl_event *ev) {
+  if (ev->kind == TL_EV_LOCK) return 1;
+  return ev->kind == TL_EV_BLOCKING && !(ev->model && ev->model->timer);
+}
+
+/* A thread's argument (an offloading start's `fill=`), still claimed. */
+static int shared_with_thread(const struct tav_fact *f) {
+  return f->what == TAV_BUFFER && f->ev && (f->ev->flags & TL_F_OFFLOAD);
+}
+
+/* 1 when some slot is a thread's argument still claimed. */
+static int thread_claims(struct tl_rctx *cx, void *facts) {
+  const struct tl_func *fn = tl_rctx_func(cx);
+  for (tl_slot_id s = 1; s < fn->nslots; s++)
+    if (shared_with_thread(fact(cx, facts, s))) return 1;
+  return 0;
+}
+
+/* After an acquire, what a thread's argument holds may have been handed over on purpose:
+ * the claim "still being filled" ends. The thread's ticket stays pending, and an
+ * operation's buffer (not a thread's) stays claimed. */
+static void synchronise(struct tl_rctx *cx, void *facts) {
+  const struct tl_func *fn = tl_rctx_func(cx);
+  for (tl_slot_id s = 1; s < fn->nslots; s++)
+    if (shared_with_thread(fact(cx, facts, s))) forget(cx, facts, s);
+}
+
+/* LOCK, UNLOCK: the mutex is a synchronisation object, not data; taking it is an acquire. */
+static void on_lock(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  if (ev->kind == TL_EV_LOCK) synchronise(cx, facts);
+  forget(cx, facts, ev->dst);
+}
+
+static void on_other(struct tl_rctx *cx, void *facts, const struct tl_event *ev);
+
+static void on_blocking(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
+  if (acquires(ev)) synchronise(cx, facts);
+  on_other(cx, facts, ev);
+}
+
+/* 1 when the edge from `from` to `to` leaves a loop whose body acquires (`while (!ready)
+ * { lock; ...; unlock; }`): taking this exit, the loop most likely ran and waited. */
+static int leaves_waiting_loop(const struct tl_func *fn, uint32_t from, uint32_t to) {
+  for (uint32_t l = 0; l < fn->nloops; l++) {
+    const struct tl_loop *lp = &fn->loops[l];
+    if (!tl_loop_contains(lp, from) || tl_loop_contains(lp, to)) continue;
+    for (uint32_t i = 0; i < lp->nblocks; i++) {
+      const struct tl_block *b = &fn->blocks[lp->blocks[i]];
+      for (uint32_t e = 0; e < b->nevents; e++)
+        if (acquires(&b->events[e])) return 1;
+    }
+  }
+  return 0;
+}
+
 /* CONSUME, DETACH, SETTLE, ESCAPE: the ticket is out of our hands, or settled. */
 static void on_handover(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
   check_event(cx, facts, ev);
@@ -208,17 +286,36 @@ static void on_value_use(struct tl_rctx *cx, void *facts, const struct tl_event 
   if (f->what == TAV_TICKET) note_issued(cx, d, f);
 }
 
-/* CALL, BLOCKING, LOCK, UNLOCK, RETURN: reads, and perhaps a write. */
+/* CALL, BLOCKING, LOCK, UNLOCK, RETURN: reads, and perhaps a write. A call that runs the
+ * event loop (TL_F_RUNS_LOOP) completes the operations started with a callback: their
+ * tickets and buffers are settled. */
+static void loop_ran(struct tl_rctx *cx, void *facts) {
+  const struct tl_func *fn = tl_rctx_func(cx);
+  for (tl_slot_id s = 1; s < fn->nslots; s++) {
+    struct tav_fact *f = fact(cx, facts, s);
+    if (pending(f) && f->ev && f->ev->model && f->ev->model->callback.index != TL_ARG_NONE)
+      memset(f, 0, sizeof *f);
+  }
+}
+
 static void on_other(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
   check_event(cx, facts, ev);
   forget(cx, facts, ev->dst);
+  if (ev->flags & TL_F_RUNS_LOOP) loop_ran(cx, facts);
 }
 
-/* A branch reads its condition's slots; the edge where a poll's `done=` holds settles. */
+/* A branch reads its condition's slots; the edge where a poll's `done=` holds settles, and
+ * so does leaving a loop that runs the event loop (`while (!done) iterate`). */
 static void tav_edge(struct tl_rctx *cx, void *facts, const struct tl_block *from,
                      uint32_t succ) {
+  const struct tl_func *fn = tl_rctx_func(cx);
   if (succ == 0 && from->term != TL_TERM_GOTO && from->term != TL_TERM_RETURN)
     check_uses(cx, facts, from->cond.uses, from->cond.nuses, TL_SLOT_NONE, from->cond.loc);
+  if (fn->nloops && tl_lc_loop_exit_runs_loop(fn, from->id, from->succs[succ]))
+    loop_ran(cx, facts);
+  if (thread_claims(cx, facts) && leaves_waiting_loop(tl_rctx_func(cx), from->id,
+                                                     from->succs[succ]))
+    synchronise(cx, facts);
   if (from->term != TL_TERM_BRANCH || from->cond.slot == TL_SLOT_NONE) return;
   const struct tav_fact *f = fact(cx, facts, from->cond.slot);
   if (f->what == TAV_FLAG && tl_edge_means_done(from, succ, f->ev->model))
@@ -267,9 +364,9 @@ const struct tl_rule tl_rule_ticket_as_value = {
     [TL_EV_ASSIGN] = on_assign,
     [TL_EV_VALUE_USE] = on_value_use,
     [TL_EV_CALL] = on_other,
-    [TL_EV_BLOCKING] = on_other,
-    [TL_EV_LOCK] = on_other,
-    [TL_EV_UNLOCK] = on_other,
+    [TL_EV_BLOCKING] = on_blocking,
+    [TL_EV_LOCK] = on_lock,
+    [TL_EV_UNLOCK] = on_lock,
     [TL_EV_RETURN] = on_other,
   },
   .edge = tav_edge,

@@ -37,7 +37,10 @@
  * ```
  * A call cast to `(void)` and `tk_detach()` are explicit fire-and-forget and stay quiet,
  * as do the tickets of functions a `.ticketlint` lists as fire-and-forget by design
- * (`fire-and-forget log_async`, docs/config.md).
+ * (`fire-and-forget log_async`, docs/config.md). A ticket whose operation hands it to a
+ * callback (libuv's requests, `uv_close`) is waited for by running the event loop (model
+ * `runs-loop`: `uv_run`): a request on the stack of a function that runs the loop before it
+ * returns is fine.
  *
  * ## Known limitations
  * An array of tickets is one summarised slot: awaiting one element counts for all of them,
@@ -45,7 +48,8 @@
  * loop iterations: a ticket issued before a loop and handed in inside it is taken as
  * handed in when the loop's condition ends it, even though the loop might run zero times. Functions of the same file are followed
  * through their summaries (docs/summaries.md): a helper that returns or writes out a ticket
- * it issued is itself a start; functions of other files are not followed. Tickets reached through
+ * it issued is itself a start; functions of other files are not followed, and a helper
+ * that runs the event loop is not taken as a run of it. Tickets reached through
  * pointers, parameters and globals belong to someone else and are never reported. Two
  * tickets from the same call that are lost on different paths give one finding, with the
  * note of the first path found.
@@ -179,6 +183,7 @@ const struct tl_rule tl_rule_unawaited_ticket = {
     [TL_EV_DETACH] = tl_lc_event,
     [TL_EV_CONSUME] = tl_lc_event,
     [TL_EV_ESCAPE] = tl_lc_event,
+    [TL_EV_BLOCKING] = tl_lc_event,   /* a run of the event loop hands callbacks' tickets in */
     [TL_EV_ASSIGN] = on_write,
     [TL_EV_CALL] = on_write,
     [TL_EV_RETURN] = on_return,

@@ -439,6 +439,46 @@ Test(front_clang, ticket_used_as_value) {
   cr_assert_eq(event(f, TL_EV_VALUE_USE, NULL, 0, NULL)->ticket, slot_named(f, "t"));
 }
 
+Test(front_clang, identity_test_with_an_object_pointer_is_not_a_value_use) {
+  cr_assert_eq(parse("void f(tk_promise *t, void **weak, void *p, long n) {\n"
+                     "  if (*weak == t) {}\n"      /* the same object? */
+                     "  if (t != p) {}\n"
+                     "  if (t == (void *)(char *)p) {}\n"
+                     "  if (t == (void *)n) {}\n"  /* a number made into a pointer */
+                     "  if (t < p) {}\n"           /* an order, not an identity */
+                     "}"), 0);
+  const struct tl_func *f = func("f");
+  cr_assert_eq(count(f, TL_EV_VALUE_USE), 2);
+  cr_assert_eq(event(f, TL_EV_VALUE_USE, NULL, 0, NULL)->loc.line, 7);
+  cr_assert_eq(event(f, TL_EV_VALUE_USE, NULL, 1, NULL)->loc.line, 8);
+}
+
+Test(front_clang, null_callback_makes_a_start_blocking) {
+  cr_assert_eq(parse("#include <uv.h>\n"
+                     "static void done(uv_fs_t *r) { (void)r; }\n"
+                     "void f(uv_loop_t *loop) {\n"
+                     "  uv_fs_t now, later;\n"
+                     "  uv_fs_close(loop, &now, 0, NULL);\n"
+                     "  uv_fs_close(loop, &later, 0, done);\n"
+                     "  uv_run(loop, UV_RUN_DEFAULT);\n"
+                     "}"), 0);
+  const struct tl_func *f = func("f");
+  const struct tl_event *sync = event(f, TL_EV_BLOCKING, "uv_fs_close", 0, NULL);
+  cr_assert_not_null(sync);
+  cr_assert_not_null(sync->model);
+  cr_assert_eq(sync->ticket, TL_SLOT_NONE);
+  const struct tl_event *w = event(f, TL_EV_ASSIGN, NULL, 0, NULL);
+  cr_assert_not_null(w);
+  cr_assert_eq(w->dst, slot_named(f, "now"), "the request holds the result");
+  const struct tl_event *st = event(f, TL_EV_START, "uv_fs_close", 0, NULL);
+  cr_assert_not_null(st);
+  cr_assert_eq(st->ticket, slot_named(f, "later"));
+  const struct tl_event *run = event(f, TL_EV_BLOCKING, "uv_run", 0, NULL);
+  cr_assert_not_null(run);
+  cr_assert(run->flags & TL_F_RUNS_LOOP);
+  cr_assert_not(sync->flags & TL_F_RUNS_LOOP);
+}
+
 Test(front_clang, null_checks_are_not_value_uses) {
   cr_assert_eq(parse("void keep(void *);\n"
                      "void f(tk_promise *t, tk_promise *u) {\n"
