@@ -1243,7 +1243,6 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
         ev.flags |= TL_F_FILLS;
       }
       if (m->timer) ev.flags |= TL_F_TIMER;
-      ev.owner = role_slot(fe, m->owner, args, nargs, res);
       if (m->offload_fn.index != TL_ARG_NONE) ev.flags |= TL_F_OFFLOAD;
       if (m->ticket.deref && m->ticket.index >= 0 && (unsigned)m->ticket.index < nargs &&
           val_is_null(&args[m->ticket.index]))
@@ -1682,9 +1681,6 @@ static void lower_expr(struct fe *fe, CXCursor c, struct want w, struct val *out
     } else if (rk == CXCursor_VarDecl || rk == CXCursor_ParmDecl) {
       out->slot = var_slot(fe, ref);
       push_use(fe, out->slot);
-    } else if (rk == CXCursor_FunctionDecl) {    /* a function pointer: called elsewhere */
-      struct fnref r = {take(fe, clang_getCursorSpelling(ref)), TL_FN_ADDR_TAKEN};
-      if (tl_array_push(&fe->fnrefs, r) < 0) set_err(fe, TL_ENOMEM);
     }
     return;
   }
@@ -1742,26 +1738,11 @@ static int cond_constant(struct fe *fe, struct val *v, struct tl_cond *cond) {
   return 1;
 }
 
-static int is_logical(struct fe *fe, CXCursor c) {
-  enum CXCursorKind k = clang_getCursorKind(c);
-  if (k == CXCursor_ConditionalOperator) return 1;
-  uint32_t base, n = kids_push(fe, c, &base);
-  int r = 0;
-  if (k == CXCursor_BinaryOperator && n == 2) {
-    enum op op = binop(fe, kid(fe, base, 0), kid(fe, base, 1));
-    /* a comparison too: `!(a == b)` is the branch of `a == b` with its targets swapped */
-    r = op == OP_LAND || op == OP_LOR || op == OP_COMMA || op_is_compare(op);
-  } else if (k == CXCursor_UnaryOperator && n == 1) {
-    CXCursor o = kid(fe, base, 0);
-    r = unop(fe, c, o) == OP_NOT && is_logical(fe, strip(fe, o));
-  }
-  kids_pop(fe, base);
-  return r;
-}
-
-/* Lower the condition c, branching to t when it holds and to f when not: `&&`, `||`, `!`
- * (also of a comparison), `?:` and `,` become control flow, every other operand a BRANCH
- * block of its own. The uses it reads stay on the uses stack (callers pop them). */
+/* Lower the condition c, branching to t when it holds and to f when not: `&&`, `||`, `!`,
+ * `?:` and `,` become control flow, every other operand a BRANCH block of its own. `!x` is
+ * the branch of `x` with its targets swapped: the same condition (one key), so `if (!x)`
+ * and a later `if (x)` are correlated, and `!(a == b)` is understood as `a != b`. The uses
+ * it reads stay on the uses stack (callers pop them). */
 static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
   if (fe->err) return;
   c = strip(fe, c);
@@ -1794,7 +1775,7 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
     }
   } else if (k == CXCursor_UnaryOperator) {
     CXCursor o = only_kid(fe, c);
-    if (!clang_Cursor_isNull(o) && unop(fe, c, o) == OP_NOT && is_logical(fe, strip(fe, o))) {
+    if (!clang_Cursor_isNull(o) && unop(fe, c, o) == OP_NOT) {
       lower_cond(fe, o, f, t);
       return;
     }
@@ -1844,20 +1825,14 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
       if (whole.has_value) folded = whole.value != 0;
     }
   } else {
-    CXCursor o = clang_getNullCursor();
-    int negated = 0;
-    if (k == CXCursor_UnaryOperator) {
-      o = only_kid(fe, c);
-      negated = !clang_Cursor_isNull(o) && unop(fe, c, o) == OP_NOT;
-    }
-    lower_expr(fe, negated ? o : c, want_value(), &v);
+    lower_expr(fe, c, want_value(), &v);
     if (val_is_ticket(fe, &v) && !val_is_ptr_ticket(fe, &v))
       value_use(fe, &v, TL_F_IN_COND, c);
     if (v.is_const) {
       if (!v.has_value) eval_const(&v);
-      if (v.has_value) folded = negated ? v.value == 0 : v.value != 0;
+      if (v.has_value) folded = v.value != 0;
     } else if (v.slot) {
-      cond.cmp = negated ? TL_CMP_ZERO : TL_CMP_NONZERO;
+      cond.cmp = TL_CMP_NONZERO;
       cond.slot = v.slot;
     }
   }
@@ -2307,19 +2282,6 @@ static enum CXChildVisitResult push_top(CXCursor c, CXCursor parent, CXClientDat
   return CXChildVisit_Continue;
 }
 
-/* A function named in a file-scope initializer (`static test_fn *tests[] = { test_a };`)
- * may be called through the pointer. */
-static enum CXChildVisitResult note_fn_addr(CXCursor c, CXCursor parent, CXClientData data) {
-  (void)parent;
-  struct fe *fe = data;
-  if (clang_getCursorKind(c) != CXCursor_DeclRefExpr) return CXChildVisit_Recurse;
-  CXCursor ref = clang_getCursorReferenced(c);
-  if (clang_getCursorKind(ref) != CXCursor_FunctionDecl) return CXChildVisit_Continue;
-  struct fnref r = {take(fe, clang_getCursorSpelling(ref)), TL_FN_ADDR_TAKEN};
-  if (tl_array_push(&fe->fnrefs, r) < 0) set_err(fe, TL_ENOMEM);
-  return CXChildVisit_Continue;
-}
-
 static void add_clang_diags(struct fe *fe, struct tl_diags *diags, const char *file) {
   unsigned n = clang_getNumDiagnostics(fe->tu), added = 0;
   for (unsigned i = 0; i < n && added < MAX_CLANG_DIAGS; i++) {
@@ -2457,8 +2419,6 @@ int tl_front_clang_parse(const char *file, const struct tl_front_opts *opts,
         }
       }
       func_reset(&fe);
-    } else if (clang_getCursorKind(c) == CXCursor_VarDecl) {
-      clang_visitChildren(c, note_fn_addr, &fe);
     }
     uint32_t e = file_off(&fe, clang_getRangeEnd(clang_getCursorExtent(c)));
     if (e != NO_OFF && e > prev_end) prev_end = e;
