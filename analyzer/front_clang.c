@@ -1243,6 +1243,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
         ev.flags |= TL_F_FILLS;
       }
       if (m->timer) ev.flags |= TL_F_TIMER;
+      ev.owner = role_slot(fe, m->owner, args, nargs, res);
       if (m->offload_fn.index != TL_ARG_NONE) ev.flags |= TL_F_OFFLOAD;
       if (m->ticket.deref && m->ticket.index >= 0 && (unsigned)m->ticket.index < nargs &&
           val_is_null(&args[m->ticket.index]))
@@ -1681,6 +1682,9 @@ static void lower_expr(struct fe *fe, CXCursor c, struct want w, struct val *out
     } else if (rk == CXCursor_VarDecl || rk == CXCursor_ParmDecl) {
       out->slot = var_slot(fe, ref);
       push_use(fe, out->slot);
+    } else if (rk == CXCursor_FunctionDecl) {    /* a function pointer: called elsewhere */
+      struct fnref r = {take(fe, clang_getCursorSpelling(ref)), TL_FN_ADDR_TAKEN};
+      if (tl_array_push(&fe->fnrefs, r) < 0) set_err(fe, TL_ENOMEM);
     }
     return;
   }
@@ -2282,6 +2286,19 @@ static enum CXChildVisitResult push_top(CXCursor c, CXCursor parent, CXClientDat
   return CXChildVisit_Continue;
 }
 
+/* A function named in a file-scope initializer (`static test_fn *tests[] = { test_a };`)
+ * may be called through the pointer. */
+static enum CXChildVisitResult note_fn_addr(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
+  struct fe *fe = data;
+  if (clang_getCursorKind(c) != CXCursor_DeclRefExpr) return CXChildVisit_Recurse;
+  CXCursor ref = clang_getCursorReferenced(c);
+  if (clang_getCursorKind(ref) != CXCursor_FunctionDecl) return CXChildVisit_Continue;
+  struct fnref r = {take(fe, clang_getCursorSpelling(ref)), TL_FN_ADDR_TAKEN};
+  if (tl_array_push(&fe->fnrefs, r) < 0) set_err(fe, TL_ENOMEM);
+  return CXChildVisit_Continue;
+}
+
 static void add_clang_diags(struct fe *fe, struct tl_diags *diags, const char *file) {
   unsigned n = clang_getNumDiagnostics(fe->tu), added = 0;
   for (unsigned i = 0; i < n && added < MAX_CLANG_DIAGS; i++) {
@@ -2419,6 +2436,8 @@ int tl_front_clang_parse(const char *file, const struct tl_front_opts *opts,
         }
       }
       func_reset(&fe);
+    } else if (clang_getCursorKind(c) == CXCursor_VarDecl) {
+      clang_visitChildren(c, note_fn_addr, &fe);
     }
     uint32_t e = file_off(&fe, clang_getRangeEnd(clang_getCursorExtent(c)));
     if (e != NO_OFF && e > prev_end) prev_end = e;

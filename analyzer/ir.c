@@ -379,7 +379,8 @@ int tl_func_verify(const struct tl_func *self, char *buf, size_t len) {
       if ((unsigned)ev->kind >= TL_EV__COUNT)
         return fail(buf, len, "%s: bb%" PRIu32 " event %" PRIu32 " has a bad kind", f->name,
                     i, e);
-      if (!slot_ok(f, ev->ticket) || !slot_ok(f, ev->dst) || !slot_ok(f, ev->aux))
+      if (!slot_ok(f, ev->ticket) || !slot_ok(f, ev->dst) || !slot_ok(f, ev->aux) ||
+          !slot_ok(f, ev->owner))
         return fail(buf, len, "%s: bb%" PRIu32 " event %" PRIu32 " (%s): slot out of range",
                     f->name, i, e, tl_ev_name(ev->kind));
       for (uint32_t k = 0; k < ev->nuses; k++)
@@ -424,7 +425,7 @@ static const char *const ev_flag_names[] = {
 };
 
 static const char *const fn_flag_names[] = {
-  "async-marked", "async-passed", "callback", "offloaded", "static",
+  "async-marked", "async-passed", "callback", "offloaded", "static", "addr-taken",
 };
 
 static const char *const cmp_names[] = {
@@ -488,6 +489,7 @@ static void dump_event(FILE *out, const struct tl_func *f, const struct tl_event
   if (ev->ticket) { fputs(" ticket=", out); dump_slot_ref(out, f, ev->ticket); }
   if (ev->dst)    { fputs(" dst=", out);    dump_slot_ref(out, f, ev->dst); }
   if (ev->aux)    { fputs(" aux=", out);    dump_slot_ref(out, f, ev->aux); }
+  if (ev->owner)  { fputs(" owner=", out);  dump_slot_ref(out, f, ev->owner); }
   dump_uses(out, f, ev->uses, ev->nuses);
   if (ev->callee) fprintf(out, " callee=%s", ev->callee);
   if (ev->fn_arg) fprintf(out, " fn=%s", ev->fn_arg);

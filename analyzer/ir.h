@@ -106,6 +106,8 @@ struct tl_event {
   uint32_t flags;                   /* TL_F_* */
   struct tl_loc loc;                /* the whole call or expression */
   tl_slot_id ticket, dst, aux;
+  tl_slot_id owner;                 /* START: the object the ticket belongs to (model owner=:
+                                       the io_uring whose cqe it is), NONE when not said */
   uint32_t nuses;
   tl_slot_id *uses;
   const char *callee;               /* interned; NULL when not a call */
@@ -168,7 +170,10 @@ enum {
   TL_FN_ASYNC_PASSED = 1u << 1,  /* passed as the async-fn argument of a start */
   TL_FN_CALLBACK     = 1u << 2,  /* passed as a callback that runs on the loop */
   TL_FN_OFFLOADED    = 1u << 3,  /* passed as the function of an offloading start */
-  TL_FN_STATIC       = 1u << 4
+  TL_FN_STATIC       = 1u << 4,
+  TL_FN_ADDR_TAKEN   = 1u << 5   /* named other than as a call's callee (a function pointer
+                                    taken in a body or a file-scope initializer): it may be
+                                    called where the unit does not show */
 };
 
 struct tl_func {

@@ -300,6 +300,13 @@ static void apply_call(const struct tl_lc *lc, const struct tl_event *ev) {
     for (tl_slot_id s = 1; s < fn->nslots; s++) tl_lc_fact_set(tl_lc_fact(lc, s), 0);
     return;
   }
+  if (ev->model && ev->model->event == TL_ME_FREE && ev->aux != TL_SLOT_NONE)
+    for (tl_slot_id s = 1; s < fn->nslots; s++) {      /* freeing the owner releases its tickets */
+      const struct tl_lc_fact *f = tl_lc_fact(lc, s);
+      if ((f->states & TL_LC_PENDING) && f->origin && f->origin->owner &&
+          tl_lc_slot_within(fn, f->origin->owner, ev->aux))
+        hand_in(lc, s, TL_LC_DETACHED, ev);
+    }
   for (uint32_t i = 0; i < ev->nuses; i++) {
     tl_slot_id u = ev->uses[i];
     if (u == TL_SLOT_NONE || u >= fn->nslots) continue;

@@ -50,6 +50,10 @@
  * ticket is handed in, when the answer's slot is written only by completing polls of that
  * one ticket and by constants (`for (done = 0; !done;) MPI_Test(&r, &done, ...)`).
  *
+ * Owners: a start whose model names an `owner=` (the io_uring a cqe belongs to) records the
+ * owner's slot on its event (tl_event.owner). A `free` call of the owner (or of what holds
+ * it: io_uring_queue_exit(&ring)) releases every ticket it owns: they become DETACHED.
+ *
  * Calls: a call to a function of the same file that issues, awaits, detaches or reads a
  * ticket is already an event of that kind (the summary pass, summary.h, rewrote it before
  * any rule ran), with the call as its origin; any other call's result is UNKNOWN.

@@ -109,6 +109,7 @@ static const struct role {
   { "callback",   offsetof(struct tl_model_fn, callback),   EV(TL_ME_START) | EV(TL_ME_CONSUME) },
   { "mutex",      offsetof(struct tl_model_fn, mutex),      EV(TL_ME_LOCK) | EV(TL_ME_UNLOCK) },
   { "buffer",     offsetof(struct tl_model_fn, buffer),     EV(TL_ME_FREE) },
+  { "owner",      offsetof(struct tl_model_fn, owner),      EV(TL_ME_START) },
 };
 #define NROLES (sizeof roles / sizeof roles[0])
 
@@ -677,7 +678,7 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
       return merr(f, r->line, r->col,
                   "unknown role '%s=' (expected ticket=, tickets=, count=, lend=, fill=, "
                   "value=, status=, flag=, async-fn=, offload-fn=, callback=, callback-err=, "
-                  "mutex=, buffer=, done=)",
+                  "mutex=, buffer=, owner=, done=)",
                   tl_srcerr_quote(b, sizeof b, r->key));
     if (!(role->events & EV(ev)))
       return merr(f, r->line, r->col, "role '%s=' does not apply to a '%s' function",

@@ -73,6 +73,8 @@ struct tl_model_fn {
                                    receives the ticket's error; -1 when not said */
   struct tl_argref mutex;       /* mutex=   the lock taken or released (lock, unlock) */
   struct tl_argref buffer;      /* buffer=  the buffer a `free` function releases */
+  struct tl_argref owner;       /* owner=   the object a started ticket belongs to (the
+                                   io_uring of a cqe): it dies, or is freed, with it */
   enum tl_done_op done;         /* done= predicate on `flag` meaning completed */
   const char *done_constant;    /* for eq:/ne: the constant's name or number */
   unsigned suspends : 1;        /* only inside async functions */

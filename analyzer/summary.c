@@ -670,11 +670,128 @@ fail:
   return err;
 }
 
+/* ---- failing exits ------------------------------------------------------------------------
+ * Which functions' nonzero-constant returns end the process (tl_summary_fails_exit). For one
+ * call, a depth-first walk from the call over the caller's blocks asks "does every path on
+ * which the result r may be nonzero end the process in failure?", with r either still the
+ * call's result (a branch on it prunes the side where it is zero; `return r` counts) or
+ * overwritten since. A block met again on the walk (a loop) answers no. */
+
+enum { DOOM_UNSEEN, DOOM_VISITING, DOOM_YES, DOOM_NO };
+
+struct doom {
+  const struct tl_func *fn;
+  tl_slot_id r;                    /* the call's result */
+  int caller_fails;                /* the caller's own failing returns end the process */
+  uint8_t *memo;                   /* [block * 2 + intact] */
+};
+
+static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact);
+
+/* The successors of block b a nonzero r may take (a mask over the first 32). */
+static uint32_t doom_succs(const struct doom *d, const struct tl_block *blk, int intact) {
+  uint32_t all = blk->nsuccs >= 32 ? UINT32_MAX : (1u << blk->nsuccs) - 1;
+  const struct tl_cond *c = &blk->cond;
+  if (!intact || blk->term != TL_TERM_BRANCH || c->slot != d->r || blk->nsuccs != 2) return all;
+  switch (c->cmp) {
+  case TL_CMP_NONZERO: return 1u;
+  case TL_CMP_ZERO:    return 2u;
+  case TL_CMP_NE:      return c->value == 0 ? 1u : all;
+  case TL_CMP_EQ:      return c->value == 0 ? 2u : all;
+  default:             return all;
+  }
+}
+
+/* From event `from` of block b on, r nonzero (intact: still the call's result). */
+static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int intact) {
+  const struct tl_func *fn = d->fn;
+  const struct tl_block *blk = &fn->blocks[b];
+  for (uint32_t i = from; i < blk->nevents; i++) {
+    const struct tl_event *ev = &blk->events[i];
+    if (ev->kind == TL_EV_CALL && (ev->flags & TL_F_NORETURN)) return 1;
+    if (ev->kind == TL_EV_RETURN) {
+      if (!d->caller_fails) return 0;
+      return (ev->flags & TL_F_NONZERO) || (intact && ev->nuses == 1 && ev->uses[0] == d->r);
+    }
+    if (d->r && (ev->dst == d->r || ev->aux == d->r || ev->ticket == d->r)) intact = 0;
+  }
+  if (blk->nsuccs == 0 || b == fn->exit) return 0;
+  uint32_t may = doom_succs(d, blk, intact);
+  for (uint32_t k = 0; k < blk->nsuccs && k < 32; k++)
+    if ((may & (1u << k)) && !doom_block(d, blk->succs[k], 0, intact)) return 0;
+  return blk->nsuccs <= 32;
+}
+
+static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact) {
+  if (b >= d->fn->nblocks) return 0;
+  uint8_t *m = &d->memo[b * 2 + (intact ? 1 : 0)];
+  if (*m == DOOM_VISITING) return 0;
+  if (*m != DOOM_UNSEEN) return *m == DOOM_YES;
+  *m = DOOM_VISITING;
+  int yes = doom_walk(d, b, from, intact);
+  *m = yes ? DOOM_YES : DOOM_NO;
+  return yes;
+}
+
+/* 1 when the call at event i of block b of fn has its nonzero results end the process. */
+static int call_fails(const struct tl_func *fn, uint32_t b, uint32_t i, int caller_fails,
+                      uint8_t *memo) {
+  const struct tl_event *ev = &fn->blocks[b].events[i];
+  if (ev->kind != TL_EV_CALL || ev->dst == TL_SLOT_NONE) return 0;
+  struct doom d = {fn, ev->dst, caller_fails, memo};
+  memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 2);
+  /* the call's own block, from the event after it: not memoised (it starts mid-block) */
+  return doom_walk(&d, b, i + 1, 1);
+}
+
+static int find_fails_exits(struct tl_unit *unit, struct tl_summaries *ss) {
+  uint32_t most = 0;
+  for (uint32_t f = 0; f < unit->nfuncs; f++)
+    if (unit->funcs[f].nblocks > most) most = unit->funcs[f].nblocks;
+  uint8_t *memo = malloc((size_t)most * 2 + 2);
+  if (!memo) return TL_ENOMEM;
+  for (uint32_t f = 0; f < ss->n && f < unit->nfuncs; f++)
+    ss->fns[f].fails_exit = unit->funcs[f].name && strcmp(unit->funcs[f].name, "main") == 0;
+  for (int changed = 1; changed;) {
+    changed = 0;
+    for (uint32_t f = 0; f < ss->n && f < unit->nfuncs; f++) {
+      const struct tl_func *callee = &unit->funcs[f];
+      if (ss->fns[f].fails_exit || !callee->name || !(callee->flags & TL_FN_STATIC) ||
+          (callee->flags & TL_FN_ADDR_TAKEN))
+        continue;
+      uint32_t ncalls = 0;
+      int ok = 1;
+      for (uint32_t g = 0; g < unit->nfuncs && ok; g++) {
+        const struct tl_func *fn = &unit->funcs[g];
+        for (uint32_t b = 0; b < fn->nblocks && ok; b++)
+          for (uint32_t i = 0; i < fn->blocks[b].nevents && ok; i++) {
+            const struct tl_event *ev = &fn->blocks[b].events[i];
+            if (!ev->callee || strcmp(ev->callee, callee->name) != 0) continue;
+            ncalls++;
+            ok = call_fails(fn, b, i, g < ss->n && ss->fns[g].fails_exit, memo);
+          }
+      }
+      if (ok && ncalls) ss->fns[f].fails_exit = changed = 1;
+    }
+  }
+  free(memo);
+  return 0;
+}
+
+int tl_summary_fails_exit(const struct tl_summaries *self, const struct tl_func *fn) {
+  if (!self || !fn || !self->unit || fn < self->unit->funcs ||
+      fn >= self->unit->funcs + self->unit->nfuncs)
+    return fn && fn->name && strcmp(fn->name, "main") == 0;
+  uint32_t f = (uint32_t)(fn - self->unit->funcs);
+  return f < self->n && self->fns[f].fails_exit;
+}
+
 int tl_summary_run(struct tl_unit *unit) {
   const struct tl_summaries *ss;
   if (unit->summaries) return 0;
   int err = tl_summaries_compute(unit, unit->arena, &ss);
   if (!err) err = tl_summaries_apply(unit, ss);
+  if (!err) err = find_fails_exits(unit, (struct tl_summaries *)ss);
   if (!err) unit->summaries = ss;
   return err;
 }

@@ -70,6 +70,7 @@ struct tl_summary {
   int has_model;                 /* calls to it are rewritten into model.event */
   struct tl_model_fn model;      /* the primary effect as a model entry */
   const struct tl_event *via;    /* the primary effect's event inside the function */
+  int fails_exit;                /* a nonzero result ends the process in failure (below) */
 };
 
 struct tl_summaries {
@@ -89,6 +90,15 @@ int tl_summaries_apply(struct tl_unit *unit, const struct tl_summaries *self);
 /* Both, once per unit, in the unit's arena; sets unit->summaries. Calling it again does
  * nothing. 0 or TL_ENOMEM. */
 int tl_summary_run(struct tl_unit *unit);
+
+/* 1 when `return <nonzero constant>` in fn ends the process in failure: fn is `main`, or a
+ * static function whose address is never taken, called at least once, and every call of it
+ * in the unit turns a nonzero result into a failing exit: the call's result is branched on
+ * and every path on which it may be nonzero reaches a call that never returns (exit, abort,
+ * a `_Noreturn` function) or a failing exit of the caller (a nonzero constant, or the result
+ * itself, returned from a function for which this holds). A least fixed point over the
+ * unit: recursion proves nothing. Computed by tl_summary_run after the rewrite. */
+int tl_summary_fails_exit(const struct tl_summaries *self, const struct tl_func *fn);
 
 /* The summary of the unit's function `name`, or NULL. */
 const struct tl_summary *tl_summaries_find(const struct tl_summaries *self, const char *name);

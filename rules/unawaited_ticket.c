@@ -42,6 +42,17 @@
  * `runs-loop`: `uv_run`): a request on the stack of a function that runs the loop before it
  * returns is fine.
  *
+ * Two kinds of exit lose nothing. A ticket that belongs to an object (model `owner=`: the
+ * ring of an io_uring cqe) dies with it: when the owner is a local of the function, not
+ * returned, or was freed (`io_uring_queue_exit(&ring)`), its pending tickets are not lost.
+ * And a path that ends the process in failure is a sink, as a call that never returns is
+ * for the Clang Static Analyzer: `exit()`, `abort()`, `err()`, `__assert_fail`, any
+ * `_Noreturn` or `noreturn` function; `return <nonzero constant>` from `main`; and
+ * `return <nonzero constant>` from a static helper whose every call in the file turns a
+ * nonzero result into such an exit (`if (test_read(&ring)) return 1;` in main;
+ * docs/summaries.md, "Failing exits"). A successful end (`return 0` from main) with a
+ * ticket pending, or a helper's failure that one caller survives, is still reported.
+ *
  * ## Known limitations
  * An array of tickets is one summarised slot: awaiting one element counts for all of them,
  * so an array filled and then only partly awaited is missed. The analysis does not count
@@ -52,11 +63,17 @@
  * that runs the event loop is not taken as a run of it. Tickets reached through
  * pointers, parameters and globals belong to someone else and are never reported. Two
  * tickets from the same call that are lost on different paths give one finding, with the
- * note of the first path found.
+ * note of the first path found. A failing exit must be a constant (`ret = 1; goto out; out:
+ * return ret;` is not recognised), and a helper's failure is followed only through direct
+ * calls branching on its result; a helper whose address is taken, or that is not `static`,
+ * may have callers elsewhere and never counts. A helper's failure that the caller turns
+ * into `return ret;` from main counts; one tested with `< 0` does not (a positive failure
+ * code would go on).
  */
 #include "config.h"
 #include "lifecycle.h"
 #include "rule_docs.h"
+#include "summary.h"
 
 /* State: the shared lifecycle lattice (analyzer/lifecycle.h), one fact per slot. */
 
@@ -91,16 +108,33 @@ static int sole_owner(const struct tl_lc *lc, tl_slot_id s) {
   return 1;
 }
 
+/* 1 when the ticket of `origin` belongs to an object that dies as the function is left by
+ * `ret` (NULL: the end of the body): the start names an owner (model `owner=`: the ring of a
+ * cqe) that is a local object of this function, not returned. The ticket goes with it; an
+ * owner abandoned without its teardown is a resource leak, not a lost ticket. */
+static int owner_dies(const struct tl_func *fn, const struct tl_event *origin,
+                      const struct tl_event *ret) {
+  if (!origin || origin->owner == TL_SLOT_NONE || !tl_lc_slot_owned(fn, origin->owner))
+    return 0;
+  tl_slot_id root = tl_slot_root(fn, origin->owner);
+  for (uint32_t i = 0; ret && i < ret->nuses; i++)
+    if (ret->uses[i] && tl_slot_root(fn, ret->uses[i]) == root) return 0;
+  return 1;
+}
+
 /* The function is left at `where`: every ticket still pending here is lost. The engine
  * keeps the paths of different branch conditions apart, so a fact that is both pending and
  * handed in comes from paths merged at a loop: handed in inside a loop that may, for all
  * the analysis knows, run zero times. Such a ticket gets the benefit of the doubt. */
-static void check_exit(struct tl_rctx *cx, void *facts, struct tl_loc where, const char *how) {
+static void check_exit(struct tl_rctx *cx, void *facts, const struct tl_event *ret,
+                       struct tl_loc where, const char *how) {
   struct tl_lc lc = tl_lc_of(cx, facts);
   const uint32_t given = TL_LC_COLLECTED | TL_LC_DETACHED | TL_LC_ESCAPED;
   if (!tl_rctx_reporting(cx)) return;
   for (tl_slot_id s = 1; s < lc.fn->nslots; s++) {
-    if (!sole_owner(&lc, s) || (tl_lc_fact(&lc, s)->states & given)) continue;
+    if (!sole_owner(&lc, s) || (tl_lc_fact(&lc, s)->states & given) ||
+        owner_dies(lc.fn, tl_lc_fact(&lc, s)->origin, ret))
+      continue;
     struct tl_diag *d = report_lost(cx, lc.fn, s, tl_lc_fact(&lc, s)->origin);
     tl_note(cx, d, where, "%s without awaiting it", how);
   }
@@ -143,9 +177,15 @@ static void on_write(struct tl_rctx *cx, void *facts, const struct tl_event *ev)
   tl_lc_event(cx, facts, ev);
 }
 
+/* A nonzero constant returned where that ends the process in failure (from main, or from a
+ * helper whose every caller then fails: summary.h, tl_summary_fails_exit) is a sink, like a
+ * call to exit(): nothing pending is lost that the process could still miss. */
 static void on_return(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
   tl_lc_event(cx, facts, ev);      /* what is returned escapes first */
-  check_exit(cx, facts, ev->loc, "returns here");
+  if ((ev->flags & TL_F_NONZERO) &&
+      tl_summary_fails_exit(tl_rctx_summaries(cx), tl_rctx_func(cx)))
+    return;
+  check_exit(cx, facts, ev, ev->loc, "returns here");
 }
 
 static void on_edge(struct tl_rctx *cx, void *facts, const struct tl_block *from,
@@ -161,7 +201,7 @@ static void on_edge(struct tl_rctx *cx, void *facts, const struct tl_block *from
   }
   if (from->succs[succ] != fn->exit || from->term == TL_TERM_RETURN) return;
   struct tl_loc end = { fn->loc.end_line, fn->loc.end_col, fn->loc.end_line, fn->loc.end_col };
-  check_exit(cx, facts, end, "the function ends here");
+  check_exit(cx, facts, NULL, end, "the function ends here");
 }
 
 const struct tl_rule tl_rule_unawaited_ticket = {
