@@ -18,6 +18,18 @@
  * twice, so its activations are serial by nature. Restarting array elements
  * (`MPI_Start(&reqs[i])`) is still reported: there each iteration may activate another handle.
  *
+ * Nor is a batch: when the starts run in one inner loop and the awaits in another (`for (i...)
+ * MPI_Irecv(..., &r[i]); for (i...) MPI_Wait(&r[i], ...);`, inside an outer loop of rounds),
+ * every operation of the round is started before the first is awaited. That is what this
+ * rule asks for.
+ *
+ * Nor when every iteration reuses one buffer: a start that fills one whole buffer (`rbuf`,
+ * what a pointer variable points to, an array passed whole; not `bufs[i]` or `&buf[i]`),
+ * which the next iteration's start fills again, or that lends one the loop writes (the next
+ * message, a new allocation). Two such operations cannot be in flight at once: the buffer
+ * orders them (ping-pong and latency loops). A whole buffer lent unchanged to every
+ * iteration is still reported: those sends could all be in flight together.
+ *
  * Nor is a loop paced on purpose. Awaiting a timer (model `timer`: `tk_sleep`) in a polling
  * loop, one whose exit looks at the world (what a call or poll in the loop returned, or
  * global or long-lived state), is the pause between looks; in a loop that starts other
@@ -209,6 +221,48 @@ static int restarts_one_handle(const struct tl_func *fn, const struct tl_event *
   return 1;
 }
 
+/* The start's buffer (lend= or fill=) is one whole object, the same in every iteration: what
+ * a pointer variable points to (`*rbuf`), or an array variable passed whole (`buf`), not an
+ * element picked by an index (`bufs[i]`, `&buf[i]`). */
+static int whole_buffer(const struct tl_func *fn, const struct tl_event *st) {
+  tl_slot_id b = st->aux;
+  if (!(st->flags & (TL_F_LENDS | TL_F_FILLS)) || b == TL_SLOT_NONE || b >= fn->nslots)
+    return 0;
+  const struct tl_slot *bs = &fn->slots[b];
+  if (bs->parent == TL_SLOT_NONE || bs->parent >= b) return 0;
+  const struct tl_slot *ps = &fn->slots[bs->parent];
+  if (ps->kind == TL_SLOT_ELEM || ps->kind == TL_SLOT_DEREF || ps->parent != TL_SLOT_NONE)
+    return 0;                                  /* a row, or deeper: picked by an index */
+  if (bs->kind == TL_SLOT_DEREF) return 1;     /* `*rbuf`: a pointer variable's target */
+  if (bs->kind != TL_SLOT_ELEM || !(ps->flags & TL_SLOT_ARRAY)) return 0;   /* `p + i` */
+  for (uint32_t i = 0; i < st->nuses; i++)     /* `buf` itself handed in, not `&buf[i]` */
+    if (st->uses[i] == bs->parent) return 1;
+  return 0;
+}
+
+/* Each iteration reuses one buffer: the start fills a whole buffer (the next iteration's
+ * start fills it again), or lends one that the loop writes (the next round's data, or a new
+ * allocation). Two such operations cannot be in flight at once: the buffer orders them
+ * (ping-pong and latency loops, a send buffer refilled for each message). */
+static int reuses_one_buffer(const struct tl_func *fn, const struct tl_loop *l,
+                             const struct tl_event *st) {
+  if (!whole_buffer(fn, st)) return 0;
+  if (st->flags & TL_F_FILLS) return 1;
+  tl_slot_id root = tl_slot_root(fn, st->aux);
+  for (uint32_t i = 0; i < l->nblocks; i++) {
+    const struct tl_block *b = &fn->blocks[l->blocks[i]];
+    for (uint32_t e = 0; e < b->nevents; e++) {
+      const struct tl_event *ev = &b->events[e];
+      if (ev == st) continue;
+      tl_slot_id w[2] = {ev->dst, (ev->flags & TL_F_FILLS) ? ev->aux : TL_SLOT_NONE};
+      for (int k = 0; k < 2; k++)
+        if (w[k] != TL_SLOT_NONE && w[k] < fn->nslots && tl_slot_root(fn, w[k]) == root)
+          return 1;
+    }
+  }
+  return 0;
+}
+
 /* ---- messages -------------------------------------------------------------------------- */
 
 static void report(struct tl_rctx *cx, const struct tl_func *fn, const struct tl_event *st,
@@ -226,6 +280,27 @@ static void report(struct tl_rctx *cx, const struct tl_func *fn, const struct tl
 }
 
 /* ---- the function hook ----------------------------------------------------------------- */
+
+/* 1 when some loop nested in l holds block `in` but not block `out`. */
+static int inner_loop_apart(const struct tl_func *fn, const struct tl_loop *l, uint32_t in,
+                            uint32_t out) {
+  for (uint32_t i = 0; i < fn->nloops; i++) {
+    const struct tl_loop *x = &fn->loops[i];
+    if (x != l && tl_loop_contains(l, x->header) && tl_loop_contains(x, in) &&
+        !tl_loop_contains(x, out))
+      return 1;
+  }
+  return 0;
+}
+
+/* The starts come from one inner loop and the awaits from another, both inside l: every
+ * operation of the batch is started before the first is awaited (`for (i...) MPI_Irecv(...,
+ * &r[i]); for (i...) MPI_Wait(&r[i], ...);`). That is the fixed pattern, not a serial one. */
+static int batch_then_awaited(const struct tl_func *fn, const struct tl_loop *l,
+                              uint32_t st_block, uint32_t aw_block) {
+  return inner_loop_apart(fn, l, st_block, aw_block) &&
+         inner_loop_apart(fn, l, aw_block, st_block);
+}
 
 /* The START of aw's ticket that reaches aw within one iteration of a loop; NULL if none. */
 static const struct tl_event *start_in_iteration(const struct tl_func *fn,
@@ -248,7 +323,7 @@ static const struct tl_event *start_in_iteration(const struct tl_func *fn,
       const struct tl_loop *l = tl_loop_innermost_common(fn, b, awp.block);
       int reaches = 0;
       if (l && tl_deps_iter_reaches(fn, l, (struct tl_evpos){b, e}, awp, t, &reaches) == 0 &&
-          reaches) {
+          reaches && !batch_then_awaited(fn, l, b, awp.block)) {
         *loop = l;
         return ev;
       }
@@ -265,7 +340,8 @@ static void salp_function(struct tl_rctx *cx, const struct tl_func *fn) {
       if (aw->kind != TL_EV_AWAIT || aw->ticket == TL_SLOT_NONE) continue;
       const struct tl_loop *l = NULL;
       const struct tl_event *st = start_in_iteration(fn, (struct tl_evpos){b, e}, &l);
-      if (st && !restarts_one_handle(fn, st) && !loop_paced(fn, l, st) &&
+      if (st && !restarts_one_handle(fn, st) && !reuses_one_buffer(fn, l, st) &&
+          !loop_paced(fn, l, st) &&
           !iterations_depend(fn, l, aw))
         report(cx, fn, st, aw);
     }
