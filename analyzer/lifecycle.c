@@ -366,6 +366,19 @@ static int await_outside_async(const struct tl_lc *lc, const struct tl_event *ev
          (fn->name && strcmp(fn->name, "main") == 0);
 }
 
+/* An await-all of `some` of the array (MPI_Waitany): each element within anc that was
+ * pending or inactive may now be collected too (a weak update); the others are ignored. */
+static void some_handed_in(const struct tl_lc *lc, tl_slot_id anc, const struct tl_event *ev) {
+  if (anc == TL_SLOT_NONE || anc >= lc->fn->nslots) return;
+  for (tl_slot_id s = anc; s < lc->fn->nslots; s++) {
+    if (!tl_lc_slot_within(lc->fn, s, anc)) continue;
+    struct tl_lc_fact *f = tl_lc_fact(lc, s);
+    if (!(f->states & TL_LC_PENDING)) continue;
+    f->states |= reusable(f) ? TL_LC_INACTIVE : TL_LC_COLLECTED;
+    f->collect = ev;
+  }
+}
+
 /* Every slot within anc may also have been given away: a weak update. */
 static void maybe_escaped_within(const struct tl_lc *lc, tl_slot_id anc) {
   if (anc == TL_SLOT_NONE || anc >= lc->fn->nslots) return;
@@ -410,6 +423,10 @@ void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev) {
     hand_in(lc, ev->ticket, TL_LC_COLLECTED, ev);
     break;
   case TL_EV_AWAIT_ALL:
+    if (ev->model && ev->model->some) {
+      some_handed_in(lc, ev->ticket, ev);
+      return;
+    }
     hand_in_within(lc, ev->ticket, TL_LC_COLLECTED, ev);
     break;
   case TL_EV_DETACH:

@@ -45,6 +45,9 @@
  * that is INACTIVE, or PENDING from a `persistent` start, leaves it INACTIVE, not COLLECTED:
  * the handle lives on, and freeing it afterwards is no second hand-in.
  *
+ * An await-all of `some` of the array (model `some`: MPI_Waitany, MPI_Waitsome) collects an
+ * unknown part of it: each pending element may now be collected too (a weak update).
+ *
  * Completing polls: a poll whose model says `completes` (MPI_Test) has collected its ticket
  * when its answer says done. On the edge of a branch on that answer that means done, the
  * ticket is handed in, when the answer's slot is written only by completing polls of that

@@ -82,6 +82,8 @@ struct tl_model_fn {
   unsigned persistent : 1;      /* start: activates a ticket a `create` function made;
                                    completing it makes the ticket inactive again, not gone */
   unsigned completes : 1;       /* poll: an answer "done" has collected the ticket */
+  unsigned some : 1;            /* await-all: completes one or more of the array's tickets
+                                   still active, ignoring the rest (MPI_Waitany) */
   unsigned synthesized : 1;     /* made by the analyzer, not read from a model: the summary
                                    of a function of the unit (summary.h), whose own calls
                                    are seen where they are (it never blocks by itself) */
