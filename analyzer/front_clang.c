@@ -1144,6 +1144,18 @@ static const char *model_fn_arg(struct fe *fe, const struct tl_model_fn *m, CXCu
   return NULL;
 }
 
+/* glibc's error(status, errnum, fmt, ...) and error_at_line(status, ...) call exit(status)
+ * when status is nonzero (error(3)): with a nonzero constant status, declared in a system
+ * header (not a function of your own called `error`), the call never returns. */
+static int exits_on_status(CXCursor decl, const char *name, const struct val *status) {
+  if (strcmp(name, "error") != 0 && strcmp(name, "error_at_line") != 0) return 0;
+  if (!clang_Location_isInSystemHeader(clang_getCursorLocation(decl))) return 0;
+  struct val v = *status;
+  if (!v.is_const) return 0;
+  if (!v.has_value) eval_const(&v);
+  return v.has_value && v.value != 0;
+}
+
 static enum tl_ev_kind ev_of_model(enum tl_model_event me) {
   switch (me) {
   case TL_ME_START:     return TL_EV_START;
@@ -1326,6 +1338,8 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     if (call_args) ev.args = call_args, ev.nargs = nargs;
   }
   int noreturn = !m && name && callee_noreturn(fe, ref, name);
+  if (!m && name && !noreturn && nargs >= 1 && exits_on_status(ref, name, &args[0]))
+    noreturn = 1;
   if (noreturn) ev.flags |= TL_F_NORETURN;
 
   /* Tickets handed to anything but a ticket role escape. */
