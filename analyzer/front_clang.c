@@ -1756,6 +1756,21 @@ static int cond_constant(struct fe *fe, struct val *v, struct tl_cond *cond) {
   return 1;
 }
 
+/* `!o` in a condition. Also when the operator is spelled in a macro body, where its token
+ * cannot be read (libuv's `ASSERT(e)`, `do { if (!(e)) abort(); } while (0)`; a readable
+ * `-`, `+`, `~` is known): the only unary operator written on a truth value (a comparison,
+ * `&&`, `||`) is `!`. */
+static int cond_negates(struct fe *fe, CXCursor c, CXCursor o) {
+  enum op op = unop(fe, c, o);
+  if (op != OP_UNKNOWN) return op == OP_NOT;
+  CXCursor in = strip(fe, o);
+  if (clang_getCursorKind(in) != CXCursor_BinaryOperator) return 0;
+  uint32_t base, n = kids_push(fe, in, &base);
+  enum op bop = n == 2 ? binop(fe, kid(fe, base, 0), kid(fe, base, 1)) : OP_UNKNOWN;
+  kids_pop(fe, base);
+  return op_is_compare(bop) || bop == OP_LAND || bop == OP_LOR;
+}
+
 /* Lower the condition c, branching to t when it holds and to f when not: `&&`, `||`, `!`,
  * `?:` and `,` become control flow, every other operand a BRANCH block of its own. `!x` is
  * the branch of `x` with its targets swapped: the same condition (one key), so `if (!x)`
@@ -1793,7 +1808,7 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
     }
   } else if (k == CXCursor_UnaryOperator) {
     CXCursor o = only_kid(fe, c);
-    if (!clang_Cursor_isNull(o) && unop(fe, c, o) == OP_NOT) {
+    if (!clang_Cursor_isNull(o) && cond_negates(fe, c, o)) {
       lower_cond(fe, o, f, t);
       return;
     }

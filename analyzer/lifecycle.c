@@ -399,9 +399,32 @@ static void loop_runs_callbacks(const struct tl_lc *lc) {
   }
 }
 
+/* 1 when function f of the unit runs the event loop itself, or through a function of the
+ * unit it calls (depth levels down). */
+static int func_runs_loop(const struct tl_unit *u, uint32_t f, int depth) {
+  const struct tl_func *fn = &u->funcs[f];
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t e = 0; e < fn->blocks[b].nevents; e++) {
+      const struct tl_event *ev = &fn->blocks[b].events[e];
+      if (ev->flags & TL_F_RUNS_LOOP) return 1;
+      if (depth > 0 && ev->kind == TL_EV_CALL && ev->callee && !ev->model) {
+        uint32_t g = tl_unit_find_func(u, ev->callee);
+        if (g < u->nfuncs && g != f && func_runs_loop(u, g, depth - 1)) return 1;
+      }
+    }
+  return 0;
+}
+
+int tl_lc_runs_loop(const struct tl_unit *unit, const struct tl_event *ev) {
+  if (ev->flags & TL_F_RUNS_LOOP) return 1;
+  if (!unit || ev->kind != TL_EV_CALL || !ev->callee || ev->model) return 0;
+  uint32_t f = tl_unit_find_func(unit, ev->callee);
+  return f < unit->nfuncs && func_runs_loop(unit, f, 2);
+}
+
 void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev) {
   const struct tl_func *fn = lc->fn;
-  if (ev->flags & TL_F_RUNS_LOOP) loop_runs_callbacks(lc);
+  if (tl_lc_runs_loop(lc->unit, ev)) loop_runs_callbacks(lc);
   if ((ev->kind == TL_EV_AWAIT || ev->kind == TL_EV_AWAIT_ALL) && await_outside_async(lc, ev)) {
     maybe_escaped_within(lc, ev->ticket);
     return;
@@ -460,15 +483,22 @@ static int null_constant(const struct tl_cond *c) {
   return c->value == 0;
 }
 
-/* The START of block b whose returned status is slot s (`if (pthread_create(&t, ...) != 0)`,
- * `rc = MPI_Isend(...); if (rc)`), when s was not written after it in b; else NULL. */
-static const struct tl_event *start_of_status(const struct tl_block *b, tl_slot_id s) {
-  for (uint32_t i = b->nevents; i-- > 0;) {
-    const struct tl_event *ev = &b->events[i];
-    if (ev->kind == TL_EV_START && ev->dst == s && ev->ticket != s && ev->model &&
-        ev->model->status.index == TL_ARG_RET)
-      return ev;
-    if (ev->dst == s || ev->aux == s) return NULL;
+/* The START whose returned status is slot s (`if (pthread_create(&t, ...) != 0)`,
+ * `rc = MPI_Isend(...); if (rc)`), in block b or in the chain of single predecessors that
+ * leads to it (`r = uv_udp_send(...); ASSERT(r == 0);`, the macro's `do { if` a block of its
+ * own), when s was not written after it; else NULL. */
+static const struct tl_event *start_of_status(const struct tl_func *fn, const struct tl_block *b,
+                                              tl_slot_id s) {
+  for (uint32_t hops = 0; hops < 8; hops++) {
+    for (uint32_t i = b->nevents; i-- > 0;) {
+      const struct tl_event *ev = &b->events[i];
+      if (ev->kind == TL_EV_START && ev->dst == s && ev->ticket != s && ev->model &&
+          ev->model->status.index == TL_ARG_RET)
+        return ev;
+      if (ev->dst == s || ev->aux == s) return NULL;
+    }
+    if (b->npreds != 1 || b->preds[0] == b->id || b->preds[0] >= fn->nblocks) return NULL;
+    b = &fn->blocks[b->preds[0]];
   }
   return NULL;
 }
@@ -478,7 +508,7 @@ static const struct tl_event *start_of_status(const struct tl_block *b, tl_slot_
  * a failure too: success is 0. A named constant counts by its value (`!= thrd_success`). */
 static void refine_status(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
   const struct tl_cond *c = &from->cond;
-  const struct tl_event *st = start_of_status(from, c->slot);
+  const struct tl_event *st = start_of_status(lc->fn, from, c->slot);
   if (!st || st->ticket == TL_SLOT_NONE || st->ticket >= lc->fn->nslots) return;
   int zero = c->value == 0;        /* a status: its value counts (thrd_success is 0) */
   uint32_t fail_succ;              /* the successor on which the start failed */
@@ -640,14 +670,15 @@ int tl_lc_loop_exit_hands_in(const struct tl_func *fn, uint32_t from, uint32_t t
   return 0;
 }
 
-int tl_lc_loop_exit_runs_loop(const struct tl_func *fn, uint32_t from, uint32_t to) {
+int tl_lc_loop_exit_runs_loop(const struct tl_func *fn, const struct tl_unit *unit,
+                              uint32_t from, uint32_t to) {
   for (uint32_t i = 0; i < fn->nloops; i++) {
     const struct tl_loop *l = &fn->loops[i];
     if (!tl_loop_contains(l, from) || tl_loop_contains(l, to)) continue;
     for (uint32_t k = 0; k < l->nblocks; k++) {
       const struct tl_block *b = &fn->blocks[l->blocks[k]];
       for (uint32_t e = 0; e < b->nevents; e++)
-        if ((b->events[e].flags & TL_F_RUNS_LOOP) && dominates(fn, from, b->id)) return 1;
+        if (tl_lc_runs_loop(unit, &b->events[e]) && dominates(fn, from, b->id)) return 1;
     }
   }
   return 0;
@@ -678,7 +709,7 @@ void tl_lc_event(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
 void tl_lc_edge(struct tl_rctx *cx, void *facts, const struct tl_block *from, uint32_t succ) {
   struct tl_lc lc = tl_lc_of(cx, facts);
   tl_lc_refine(&lc, from, succ);
-  if (lc.fn->nloops && tl_lc_loop_exit_runs_loop(lc.fn, from->id, from->succs[succ]))
+  if (lc.fn->nloops && tl_lc_loop_exit_runs_loop(lc.fn, lc.unit, from->id, from->succs[succ]))
     loop_runs_callbacks(&lc);
 }
 

@@ -40,6 +40,7 @@
  * exit of a loop whose body makes one at a point the exit dominates (`while (!done)
  * g_main_context_iteration(NULL, TRUE);`), makes every ticket PENDING from a start with a
  * `callback=` ESCAPED: its callback runs in the loop and hands it in. Other starts stay.
+ * A call of a function of the same file that runs the loop counts as a run (tl_lc_runs_loop).
  *
  * Reusable tickets: an await, await-all, consume (or a completing poll, below) of a ticket
  * that is INACTIVE, or PENDING from a `persistent` start, leaves it INACTIVE, not COLLECTED:
@@ -161,7 +162,12 @@ int tl_lc_loop_exit_hands_in(const struct tl_func *fn, uint32_t from, uint32_t t
  * at a point `from` dominates: such a loop waits for callbacks, and leaving it, it most
  * likely ran them. The operations started with a callback are then the loop's (ESCAPED),
  * as after a run outside a loop. Needs the dominators. */
-int tl_lc_loop_exit_runs_loop(const struct tl_func *fn, uint32_t from, uint32_t to);
+int tl_lc_loop_exit_runs_loop(const struct tl_func *fn, const struct tl_unit *unit,
+                              uint32_t from, uint32_t to);
+/* 1 when event ev runs the event loop: it has TL_F_RUNS_LOOP, or it calls a function of the
+ * unit (unit may be NULL: none) that makes such a call, itself or through the functions it
+ * calls, two levels down (`wait_for_read()` spinning g_main_context_iteration). */
+int tl_lc_runs_loop(const struct tl_unit *unit, const struct tl_event *ev);
 /* 1 when some slot other than `except` is PENDING with the same origin as f (an alias
  * still holds the ticket). */
 int tl_lc_alias_pending(const struct tl_lc *lc, const struct tl_lc_fact *f, tl_slot_id except);

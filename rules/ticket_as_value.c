@@ -301,7 +301,7 @@ static void loop_ran(struct tl_rctx *cx, void *facts) {
 static void on_other(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
   check_event(cx, facts, ev);
   forget(cx, facts, ev->dst);
-  if (ev->flags & TL_F_RUNS_LOOP) loop_ran(cx, facts);
+  if (tl_lc_runs_loop(tl_rctx_unit(cx), ev)) loop_ran(cx, facts);
 }
 
 /* A branch reads its condition's slots; the edge where a poll's `done=` holds settles, and
@@ -311,7 +311,7 @@ static void tav_edge(struct tl_rctx *cx, void *facts, const struct tl_block *fro
   const struct tl_func *fn = tl_rctx_func(cx);
   if (succ == 0 && from->term != TL_TERM_GOTO && from->term != TL_TERM_RETURN)
     check_uses(cx, facts, from->cond.uses, from->cond.nuses, TL_SLOT_NONE, from->cond.loc);
-  if (fn->nloops && tl_lc_loop_exit_runs_loop(fn, from->id, from->succs[succ]))
+  if (fn->nloops && tl_lc_loop_exit_runs_loop(fn, tl_rctx_unit(cx), from->id, from->succs[succ]))
     loop_ran(cx, facts);
   if (thread_claims(cx, facts) && leaves_waiting_loop(tl_rctx_func(cx), from->id,
                                                      from->succs[succ]))

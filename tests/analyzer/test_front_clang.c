@@ -453,6 +453,21 @@ Test(front_clang, identity_test_with_an_object_pointer_is_not_a_value_use) {
   cr_assert_eq(event(f, TL_EV_VALUE_USE, NULL, 1, NULL)->loc.line, 8);
 }
 
+Test(front_clang, negation_spelled_in_a_macro_body) {
+  cr_assert_eq(parse("#define CHECK(e) do { if (!(e)) return; } while (0)\n"
+                     "int g(void);\n"
+                     "void f(void) { int r = g(); CHECK(r == 3); CHECK(r != 0 && r > 1); }"), 0);
+  const struct tl_func *f = func("f");
+  const struct tl_block *b = branch(f, 0);
+  cr_assert_not_null(b);
+  cr_assert_eq(b->cond.cmp, TL_CMP_EQ, "!(r == 3) is the branch of r == 3, swapped");
+  cr_assert_eq(b->cond.value, 3);
+  const struct tl_block *t = &f->blocks[b->succs[0]];
+  cr_assert_eq(t->nevents == 0 || t->events[0].kind != TL_EV_RETURN, 1,
+               "r == 3 holds: the check passes");
+  cr_assert_eq(branch(f, 1)->cond.cmp, TL_CMP_NE);
+}
+
 Test(front_clang, null_callback_makes_a_start_blocking) {
   cr_assert_eq(parse("#include <uv.h>\n"
                      "static void done(uv_fs_t *r) { (void)r; }\n"
