@@ -1173,6 +1173,7 @@ static enum tl_ev_kind ev_of_model(enum tl_model_event me) {
   case TL_ME_CREATE:    return TL_EV_CREATE;
   case TL_ME_CANCEL:    return TL_EV_CALL;      /* a CALL whose ticket is the cancelled one */
   case TL_ME_USE:       return TL_EV_CALL;      /* a CALL whose ticket is the one used */
+  case TL_ME_EXIT:      return TL_EV_CALL;      /* a CALL that never returns */
   }
   return TL_EV_CALL;
 }
@@ -1313,9 +1314,12 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
       ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
       ev.dst = res;
       break;
+    case TL_ME_EXIT:
+      ev.flags |= TL_F_NORETURN;
+      break;
     }
     if (m->event != TL_ME_START && m->event != TL_ME_BLOCKING && m->event != TL_ME_LOCK &&
-        m->event != TL_ME_UNLOCK && m->event != TL_ME_CREATE &&
+        m->event != TL_ME_UNLOCK && m->event != TL_ME_CREATE && m->event != TL_ME_EXIT &&
         arg_not_ticket(fe, c, m->ticket.index != TL_ARG_NONE ? m->ticket : m->tickets, args,
                        nargs))
       ev.flags |= TL_F_NOT_TICKET;

@@ -67,6 +67,7 @@ static const char *const event_names[] = {
   [TL_ME_CONSUME] = "consume",   [TL_ME_SETTLE] = "settle", [TL_ME_BLOCKING] = "blocking",
   [TL_ME_LOCK] = "lock",         [TL_ME_UNLOCK] = "unlock", [TL_ME_FREE] = "free",
   [TL_ME_CREATE] = "create",     [TL_ME_CANCEL] = "cancel", [TL_ME_USE] = "use",
+  [TL_ME_EXIT] = "exit",
 };
 #define NEVENTS (sizeof event_names / sizeof event_names[0])
 
@@ -589,7 +590,7 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   if (ev == NEVENTS)
     return merr(f, t[2].line, t[2].col,
                 "unknown event '%s' (expected start, await, await-all, poll, read, detach, "
-                "consume, settle, blocking, lock, unlock, free, create, cancel or use)", tok_text(b, sizeof b, &t[2]));
+                "consume, settle, blocking, lock, unlock, free, create, cancel, use or exit)", tok_text(b, sizeof b, &t[2]));
 
   struct tl_model_fn *fn = tl_arena_alloc(st->arena, sizeof *fn);
   if (!fn) return nomem(f);
@@ -721,7 +722,7 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
     if (fn->ticket.index == TL_ARG_NONE && fn->callback.index == TL_ARG_NONE)
       missing = "ticket= (or callback=, when the ticket only reaches the callback)";
     break;
-  case TL_ME_BLOCKING: case TL_ME_LOCK: case TL_ME_UNLOCK:
+  case TL_ME_BLOCKING: case TL_ME_LOCK: case TL_ME_UNLOCK: case TL_ME_EXIT:
     break;
   case TL_ME_FREE:
     if (fn->buffer.index == TL_ARG_NONE) missing = "buffer=";

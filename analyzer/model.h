@@ -38,10 +38,12 @@ enum tl_model_event {
   TL_ME_CREATE,     /* makes a reusable ticket, inactive: a `persistent` start activates it */
   TL_ME_CANCEL,     /* asks a ticket's operation to stop; the ticket must still be handed
                        in: lowered as a CALL whose ticket is it (no escape) */
-  TL_ME_USE         /* works with a live ticket without changing its state (MPI_Pready):
+  TL_ME_USE,        /* works with a live ticket without changing its state (MPI_Pready):
                        lowered as a CALL whose ticket is it (no escape) */
+  TL_ME_EXIT        /* never returns: ends the process (MPI_Abort): a CALL with
+                       TL_F_NORETURN */
 };
-#define TL_ME_LAST TL_ME_USE
+#define TL_ME_LAST TL_ME_EXIT
 
 #define TL_ARG_NONE (-1)
 #define TL_ARG_RET  (-2)

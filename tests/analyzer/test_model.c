@@ -210,6 +210,7 @@ Test(model, mpi_model_names_every_nonblocking_call) {
   cr_assert(want_fn("MPI_Waitany", TL_ME_AWAIT_ALL)->some);
   cr_assert(want_fn("MPI_Waitsome", TL_ME_AWAIT_ALL)->some);
   cr_assert(!want_fn("MPI_Waitall", TL_ME_AWAIT_ALL)->some);
+  want_fn("MPI_Abort", TL_ME_EXIT);
   static const struct { const char *name; int req; } creates[] = {
     { "MPI_Send_init", 6 }, { "MPI_Recv_init", 6 }, { "MPI_Barrier_init", 2 },
     { "MPI_Bcast_init", 6 }, { "MPI_Alltoallw_init", 10 }, { "MPI_Psend_init", 8 },
@@ -279,6 +280,7 @@ static const struct bad_case bad_cases[] = {
   { "model m\nfn a create\n", 2, 6, "'create' function 'a' needs role ticket=" },
   { "model m\nfn a await ticket=0 some\n", 2, 21,
     "flag 'some' does not apply to a 'await' function" },
+  { "model m\nfn a exit ticket=0\n", 2, 11, "role 'ticket=' does not apply to a 'exit' function" },
   { "model m\nfn a start tiket=0\n", 2, 12, "unknown role 'tiket='" },
   { "model m\nfn a start ticket=x\n", 2, 19, "invalid argument 'x' for 'ticket=' (expected N, *N or ret)" },
   { "model m\nfn a start ticket=64\n", 2, 19, "argument index '64' out of range 0..63" },
