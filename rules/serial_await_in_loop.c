@@ -24,7 +24,9 @@
  * rule asks for.
  *
  * Nor when every iteration reuses one buffer: a start that fills one whole buffer (`rbuf`,
- * what a pointer variable points to, an array passed whole; not `bufs[i]` or `&buf[i]`),
+ * what a pointer variable points to, an array passed whole, a variable declared before the
+ * loop and passed by its address, such as a thread's one argument `&d`; not `bufs[i]`,
+ * `&buf[i]` or a variable of the loop's body),
  * which the next iteration's start fills again, or that lends one the loop writes (the next
  * message, a new allocation). Two such operations cannot be in flight at once: the buffer
  * orders them (ping-pong and latency loops). A whole buffer lent unchanged to every
@@ -221,15 +223,33 @@ static int restarts_one_handle(const struct tl_func *fn, const struct tl_event *
   return 1;
 }
 
-/* The start's buffer (lend= or fill=) is one whole object, the same in every iteration: what
- * a pointer variable points to (`*rbuf`), or an array variable passed whole (`buf`), not an
- * element picked by an index (`bufs[i]`, `&buf[i]`). */
-static int whole_buffer(const struct tl_func *fn, const struct tl_event *st) {
+/* The first source line of loop l (its header's condition, or its first statement). */
+static uint32_t loop_first_line(const struct tl_func *fn, const struct tl_loop *l) {
+  uint32_t first = UINT32_MAX;
+  for (uint32_t i = 0; i < l->nblocks; i++) {
+    const struct tl_block *b = &fn->blocks[l->blocks[i]];
+    if (b->loc.line && b->loc.line < first) first = b->loc.line;
+    for (uint32_t e = 0; e < b->nevents; e++)
+      if (b->events[e].loc.line && b->events[e].loc.line < first) first = b->events[e].loc.line;
+  }
+  return first;
+}
+
+/* The start's buffer (lend= or fill=) is one whole object, the same in every iteration of l:
+ * a variable declared before the loop and handed in by its address (`&d`, a thread's one
+ * argument; one declared in the body is a new object each time), what a pointer variable
+ * points to (`*rbuf`), or an array variable passed whole (`buf`), not an element picked by
+ * an index (`bufs[i]`, `&buf[i]`). */
+static int whole_buffer(const struct tl_func *fn, const struct tl_loop *l,
+                        const struct tl_event *st) {
   tl_slot_id b = st->aux;
   if (!(st->flags & (TL_F_LENDS | TL_F_FILLS)) || b == TL_SLOT_NONE || b >= fn->nslots)
     return 0;
   const struct tl_slot *bs = &fn->slots[b];
-  if (bs->parent == TL_SLOT_NONE || bs->parent >= b) return 0;
+  if (bs->parent == TL_SLOT_NONE)              /* `&d`: the variable itself */
+    return (bs->kind == TL_SLOT_LOCAL || bs->kind == TL_SLOT_PARAM ||
+            bs->kind == TL_SLOT_GLOBAL) && bs->decl.line < loop_first_line(fn, l);
+  if (bs->parent >= b) return 0;
   const struct tl_slot *ps = &fn->slots[bs->parent];
   if (ps->kind == TL_SLOT_ELEM || ps->kind == TL_SLOT_DEREF || ps->parent != TL_SLOT_NONE)
     return 0;                                  /* a row, or deeper: picked by an index */
@@ -246,7 +266,7 @@ static int whole_buffer(const struct tl_func *fn, const struct tl_event *st) {
  * (ping-pong and latency loops, a send buffer refilled for each message). */
 static int reuses_one_buffer(const struct tl_func *fn, const struct tl_loop *l,
                              const struct tl_event *st) {
-  if (!whole_buffer(fn, st)) return 0;
+  if (!whole_buffer(fn, l, st)) return 0;
   if (st->flags & TL_F_FILLS) return 1;
   tl_slot_id root = tl_slot_root(fn, st->aux);
   for (uint32_t i = 0; i < l->nblocks; i++) {
