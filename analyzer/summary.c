@@ -675,16 +675,25 @@ fail:
  * call, a depth-first walk from the call over the caller's blocks asks "does every path on
  * which the result r may be nonzero end the process in failure?", with r either still the
  * call's result (a branch on it prunes the side where it is zero; `return r` counts) or
- * overwritten since. A block met again on the walk (a loop) answers no. */
+ * overwritten since. A block met again on the walk (a loop) answers no, and so does a walk
+ * past DOOM_BUDGET blocks; the fixed point stops after DOOM_ROUNDS rounds (both prove less,
+ * never more: a 100k-line function or a deep chain of helpers stays linear). */
 
 enum { DOOM_UNSEEN, DOOM_VISITING, DOOM_YES, DOOM_NO };
+
+#define DOOM_BUDGET 512       /* blocks one call's walk may visit; past it the answer is no */
+#define DOOM_ROUNDS 16        /* rounds of the fixed point; stopping early proves less */
 
 struct doom {
   const struct tl_func *fn;
   tl_slot_id r;                    /* the call's result */
   int caller_fails;                /* the caller's own failing returns end the process */
   uint8_t *memo;                   /* [block * 2 + intact] */
+  uint32_t budget;                 /* blocks left to visit */
 };
+
+/* One call of a function of the unit: caller, block, event. */
+struct call_site { uint32_t fn, block, event; };
 
 static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact);
 
@@ -727,6 +736,8 @@ static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact) {
   uint8_t *m = &d->memo[b * 2 + (intact ? 1 : 0)];
   if (*m == DOOM_VISITING) return 0;
   if (*m != DOOM_UNSEEN) return *m == DOOM_YES;
+  if (d->budget == 0) return 0;
+  d->budget--;
   *m = DOOM_VISITING;
   int yes = doom_walk(d, b, from, intact);
   *m = yes ? DOOM_YES : DOOM_NO;
@@ -738,44 +749,75 @@ static int call_fails(const struct tl_func *fn, uint32_t b, uint32_t i, int call
                       uint8_t *memo) {
   const struct tl_event *ev = &fn->blocks[b].events[i];
   if (ev->kind != TL_EV_CALL || ev->dst == TL_SLOT_NONE) return 0;
-  struct doom d = {fn, ev->dst, caller_fails, memo};
+  struct doom d = {fn, ev->dst, caller_fails, memo, DOOM_BUDGET};
   memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 2);
   /* the call's own block, from the event after it: not memoised (it starts mid-block) */
   return doom_walk(&d, b, i + 1, 1);
 }
 
 static int find_fails_exits(struct tl_unit *unit, struct tl_summaries *ss) {
-  uint32_t most = 0;
-  for (uint32_t f = 0; f < unit->nfuncs; f++)
-    if (unit->funcs[f].nblocks > most) most = unit->funcs[f].nblocks;
+  uint32_t most = 0, nsites = 0, n = ss->n < unit->nfuncs ? ss->n : unit->nfuncs;
+  for (uint32_t g = 0; g < unit->nfuncs; g++) {
+    const struct tl_func *fn = &unit->funcs[g];
+    if (fn->nblocks > most) most = fn->nblocks;
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+      for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) nsites += !!fn->blocks[b].events[i].callee;
+  }
+  /* the calls of each function of the unit, grouped by callee (first[f] .. first[f + 1]) */
   uint8_t *memo = malloc((size_t)most * 2 + 2);
-  if (!memo) return TL_ENOMEM;
-  for (uint32_t f = 0; f < ss->n && f < unit->nfuncs; f++)
+  uint32_t *first = calloc((size_t)n + 2, sizeof *first);
+  struct call_site *sites = malloc(((size_t)nsites + 1) * sizeof *sites);
+  uint32_t *callee_of_site = malloc(((size_t)nsites + 1) * sizeof *callee_of_site);
+  int err = TL_ENOMEM;
+  if (!memo || !first || !sites || !callee_of_site) goto done;
+  uint32_t k = 0;
+  for (uint32_t g = 0; g < unit->nfuncs; g++) {
+    const struct tl_func *fn = &unit->funcs[g];
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+      for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+        const char *callee = fn->blocks[b].events[i].callee;
+        if (!callee) continue;
+        uint32_t f = tl_unit_find_func(unit, callee);
+        callee_of_site[k] = f < n ? f : UINT32_MAX;
+        sites[k++] = (struct call_site){g, b, i};
+        if (f < n) first[f + 1]++;
+      }
+  }
+  for (uint32_t f = 0; f < n; f++) first[f + 1] += first[f];
+  struct call_site *sorted = malloc(((size_t)first[n] + 1) * sizeof *sorted);
+  uint32_t *fill = calloc((size_t)n + 1, sizeof *fill);
+  if (!sorted || !fill) { free(sorted); free(fill); goto done; }
+  for (uint32_t s = 0; s < k; s++)
+    if (callee_of_site[s] != UINT32_MAX)
+      sorted[first[callee_of_site[s]] + fill[callee_of_site[s]]++] = sites[s];
+  free(fill);
+
+  for (uint32_t f = 0; f < n; f++)
     ss->fns[f].fails_exit = unit->funcs[f].name && strcmp(unit->funcs[f].name, "main") == 0;
-  for (int changed = 1; changed;) {
+  for (int changed = 1, round = 0; changed && round < DOOM_ROUNDS; round++) {
     changed = 0;
-    for (uint32_t f = 0; f < ss->n && f < unit->nfuncs; f++) {
+    for (uint32_t f = 0; f < n; f++) {
       const struct tl_func *callee = &unit->funcs[f];
       if (ss->fns[f].fails_exit || !callee->name || !(callee->flags & TL_FN_STATIC) ||
-          (callee->flags & TL_FN_ADDR_TAKEN))
+          (callee->flags & TL_FN_ADDR_TAKEN) || first[f] == first[f + 1])
         continue;
-      uint32_t ncalls = 0;
       int ok = 1;
-      for (uint32_t g = 0; g < unit->nfuncs && ok; g++) {
-        const struct tl_func *fn = &unit->funcs[g];
-        for (uint32_t b = 0; b < fn->nblocks && ok; b++)
-          for (uint32_t i = 0; i < fn->blocks[b].nevents && ok; i++) {
-            const struct tl_event *ev = &fn->blocks[b].events[i];
-            if (!ev->callee || strcmp(ev->callee, callee->name) != 0) continue;
-            ncalls++;
-            ok = call_fails(fn, b, i, g < ss->n && ss->fns[g].fails_exit, memo);
-          }
+      for (uint32_t s = first[f]; s < first[f + 1] && ok; s++) {
+        const struct call_site *c = &sorted[s];
+        ok = call_fails(&unit->funcs[c->fn], c->block, c->event,
+                        c->fn < n && ss->fns[c->fn].fails_exit, memo);
       }
-      if (ok && ncalls) ss->fns[f].fails_exit = changed = 1;
+      if (ok) ss->fns[f].fails_exit = changed = 1;
     }
   }
+  free(sorted);
+  err = 0;
+done:
   free(memo);
-  return 0;
+  free(first);
+  free(sites);
+  free(callee_of_site);
+  return err;
 }
 
 int tl_summary_fails_exit(const struct tl_summaries *self, const struct tl_func *fn) {
