@@ -268,6 +268,13 @@ static void apply_assign(const struct tl_lc *lc, const struct tl_event *ev) {
     set_within(lc, d, TL_LC_UNKNOWN, NULL, TL_LC_WHY_NONE);
     return;
   }
+  if ((fn->slots[d].flags & TL_SLOT_POINTER) && !is_ticket(fn, d) && ev->nuses == 1 &&
+      ev->uses[0] == d) {
+    /* `p++`, `p += n`: what lies behind p (`p->req`, `*p`) is other memory from here on. */
+    for (tl_slot_id s = d + 1; s < fn->nslots; s++)
+      if (tl_lc_slot_within(fn, s, d)) tl_lc_fact_set(tl_lc_fact(lc, s), TL_LC_UNKNOWN);
+    return;
+  }
   tl_slot_id src = TL_SLOT_NONE, field = TL_SLOT_NONE;
   uint32_t ntickets = 0;
   for (uint32_t i = 0; i < ev->nuses; i++)

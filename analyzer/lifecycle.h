@@ -65,7 +65,9 @@
  * Aliases: `t2 = t` copies t's fact into t2. A ticket is identified by its origin (the START
  * that issued it): handing in one slot hands in every other slot PENDING with the same
  * origin, so `t2 = t; tk_await(t2, 0);` leaves neither pending, and a second await through
- * the other name is a double await.
+ * the other name is a double await. Moving a pointer (`p++`, `p += n`) makes what lies
+ * behind it (`p->req`, `*p`) UNKNOWN: the same slot names other memory from there on (a
+ * request array walked by a pointer).
  *
  * The transfer (tl_lc_event) and edge refinement (tl_lc_edge) are the same for all four
  * rules: each rule's handler looks at the facts *before* the event, reports, then calls
