@@ -7,11 +7,12 @@
  * Iterations depend on each other, and nothing is reported, when the awaited result (the
  * value, the status, or anything computed from them in the loop) decides an exit of the
  * loop (pagination, search until found, retry until success), feeds the arguments of a
- * later start (chained ids), or decides whether a later start happens. An exit taken only
- * on failure (`if (tk_await(t, &r) < 0) return -1;`, `if (rc != 0) break;`) is fail-fast
- * error handling and does not count; neither do results that only accumulate (`sum += r`,
- * `out[i] = r`). A loop that only a failure ends (`for (;;)` serving connections) has no
- * "all" to start first and is not reported.
+ * later start (chained ids; also what the operation filled, model `fill=`: a communicator
+ * MPI_Comm_idup made, used by the next call), or decides whether a later start happens.
+ * An exit taken only on failure (`if (tk_await(t, &r) < 0) return -1;`,
+ * `if (rc != 0) break;`) is fail-fast error handling and does not count; neither do results
+ * that only accumulate (`sum += r`, `out[i] = r`). A loop that only a failure ends
+ * (`for (;;)` serving connections) has no "all" to start first and is not reported.
  *
  * Nor is a reusable ticket restarted: a `persistent` start (MPI_Start) activates a handle
  * made once before the loop (model `create`: MPI_Recv_init), and one handle cannot be active
@@ -176,23 +177,34 @@ static int guards_start(const struct tl_func *fn, const struct tl_loop *l,
   return 0;
 }
 
+/* 1 when start ev reads a slot of `set`, other than its own ticket and buffer (`&jobs[i]`
+ * names where the next operation goes, it does not read what the last one filled). */
+static int start_reads(const struct tl_func *fn, const unsigned char *set,
+                       const struct tl_event *ev) {
+  for (uint32_t i = 0; i < ev->nuses; i++)
+    if (ev->uses[i] != ev->aux && ev->uses[i] != ev->ticket &&
+        tl_slotset_covers(fn, set, ev->uses[i]))
+      return 1;
+  return 0;
+}
+
 /* 1 when the next iteration needs the result of the await `aw`, or when nothing but a
  * failure ends the loop (an endless accept/serve loop cannot start "all" first); also on
  * out of memory: then say nothing rather than something wrong. */
 static int iterations_depend(const struct tl_func *fn, const struct tl_loop *l,
-                             const struct tl_event *aw) {
+                             const struct tl_event *st, const struct tl_event *aw) {
   int dep = 1, bounded = 0;
   unsigned char *result = calloc(fn->nslots + 1, 1), *status = calloc(fn->nslots + 1, 1);
   if (!result || !status) goto done;
   if (aw->dst) result[aw->dst] = 1;
+  if ((st->flags & TL_F_FILLS) && st->aux) result[st->aux] = 1;   /* what it filled */
   if (aw->aux) result[aw->aux] = status[aw->aux] = 1;
   tl_deps_close(fn, l, result, 0);
   tl_deps_close(fn, l, status, 1);
   for (uint32_t i = 0; i < l->nblocks; i++) {
     const struct tl_block *b = &fn->blocks[l->blocks[i]];
     for (uint32_t e = 0; e < b->nevents; e++)
-      if (b->events[e].kind == TL_EV_START &&
-          tl_slotset_covers_any(fn, result, b->events[e].uses, b->events[e].nuses))
+      if (b->events[e].kind == TL_EV_START && start_reads(fn, result, &b->events[e]))
         goto done;                                    /* feeds a later start */
     if (b->term != TL_TERM_BRANCH && b->term != TL_TERM_SWITCH) continue;
     int exits = 0;
@@ -362,7 +374,7 @@ static void salp_function(struct tl_rctx *cx, const struct tl_func *fn) {
       const struct tl_event *st = start_in_iteration(fn, (struct tl_evpos){b, e}, &l);
       if (st && !restarts_one_handle(fn, st) && !reuses_one_buffer(fn, l, st) &&
           !loop_paced(fn, l, st) &&
-          !iterations_depend(fn, l, aw))
+          !iterations_depend(fn, l, st, aw))
         report(cx, fn, st, aw);
     }
 }
