@@ -277,6 +277,22 @@ static int returns_status(const struct tl_func *fn) {
 }
 
 /* The model entry of s's primary effect. */
+/* The start `via` of fn names an owner (model owner=: the ring of a cqe) that is a parameter
+ * of fn, or what one points to: the same role for fn's callers (`wait_one(&ring)` waits on
+ * `ring`). Else none. */
+static struct tl_argref owner_param(const struct tl_func *fn, const struct tl_event *via) {
+  tl_slot_id o = via->kind == TL_EV_START ? via->owner : TL_SLOT_NONE;
+  if (o == TL_SLOT_NONE || o >= fn->nslots) return (struct tl_argref){TL_ARG_NONE, 0};
+  int deref = fn->slots[o].kind == TL_SLOT_DEREF;
+  tl_slot_id p = deref ? fn->slots[o].parent : o;
+  for (uint32_t k = 0; k < MAX_PARAMS; k++) {
+    tl_slot_id pk = param_slot(fn, k);
+    if (pk == TL_SLOT_NONE) break;
+    if (pk == p) return (struct tl_argref){(int)k, deref};
+  }
+  return (struct tl_argref){TL_ARG_NONE, 0};
+}
+
 static void make_model(struct tl_summary *s, const struct tl_func *fn, const char *file) {
   static const struct tl_argref none = {TL_ARG_NONE, 0};
   struct tl_model_fn *m = &s->model;
@@ -286,7 +302,8 @@ static void make_model(struct tl_summary *s, const struct tl_func *fn, const cha
                             .lend = none, .fill = none, .value = none, .status = none,
                             .flag = none, .async_fn = none, .offload_fn = none,
                             .callback = none, .callback_err = -1, .mutex = none,
-                            .buffer = none, .synthesized = 1, .model = summary_model,
+                            .buffer = none, .owner = none, .synthesized = 1,
+                            .model = summary_model,
                             .file = file, .line = (int)fn->loc.line};
   if (s->ret.effect == TL_SUM_START) primary = &s->ret, at = (struct tl_argref){TL_ARG_RET, 0};
   for (uint32_t k = 0; !primary && k < s->nparams; k++)
@@ -317,6 +334,7 @@ static void make_model(struct tl_summary *s, const struct tl_func *fn, const cha
    * await whose status the function returns. */
   if (primary->effect == TL_SUM_START && at.index != TL_ARG_RET && returns_status(fn))
     m->status = (struct tl_argref){TL_ARG_RET, 0};
+  if (primary->effect == TL_SUM_START && primary->via) m->owner = owner_param(fn, primary->via);
   if (primary->effect == TL_SUM_AWAIT && primary->via && primary->via->aux &&
       returns_slot(fn, primary->via->aux))
     m->status = (struct tl_argref){TL_ARG_RET, 0};
@@ -621,6 +639,7 @@ static void rewrite(struct ctx *c, struct tl_func *fn, struct tl_event *ev,
     ev->kind = TL_EV_START;
     if (m->ticket.index == TL_ARG_RET) ev->flags |= discarded;
     else ev->dst = res;
+    if (m->owner.index != TL_ARG_NONE) ev->owner = role_at_call(c, fn, ev, m->owner);
     break;
   case TL_ME_AWAIT:
     ev->kind = TL_EV_AWAIT;

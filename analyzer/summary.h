@@ -11,6 +11,8 @@
  *               `return open_inner(...)`)
  *   START *N    it issues a ticket into what parameter N points to (`*out = tk_async(...)`,
  *               `MPI_Isend(..., out)`), and neither hands it in nor lets it escape
+ *               (a start of either kind keeps the owner= of the start inside when that is
+ *               a parameter or what one points to)
  *   AWAIT N     it hands parameter N in on every path to its end (await; CONSUME and
  *               DETACH likewise, the first hand-in names the kind); *N for a pointed-to
  *               ticket
