@@ -847,10 +847,74 @@ int tl_summary_fails_exit(const struct tl_summaries *self, const struct tl_func 
   return f < self->n && self->fns[f].fails_exit;
 }
 
+/* ---- helpers that never return -------------------------------------------------------------- */
+
+/* 1 when no path from fn's entry returns: each reaches a call that does not return
+ * (TL_F_NORETURN: exit(), MPI_Abort, a `_Noreturn` function) first, or never ends. */
+static int never_returns(const struct tl_func *fn, uint8_t *seen, uint32_t *stack) {
+  if (fn->nblocks == 0) return 0;
+  memset(seen, 0, fn->nblocks);
+  uint32_t n = 0;
+  stack[n++] = 0;
+  seen[0] = 1;
+  while (n > 0) {
+    const struct tl_block *blk = &fn->blocks[stack[--n]];
+    int ends = 0;
+    for (uint32_t i = 0; i < blk->nevents && !ends; i++) {
+      const struct tl_event *ev = &blk->events[i];
+      if (ev->kind == TL_EV_CALL && (ev->flags & TL_F_NORETURN)) ends = 1;
+      else if (ev->kind == TL_EV_RETURN) return 0;
+    }
+    if (ends) continue;
+    if (blk->id == fn->exit) return 0;
+    for (uint32_t k = 0; k < blk->nsuccs; k++)
+      if (blk->succs[k] < fn->nblocks && !seen[blk->succs[k]]) {
+        seen[blk->succs[k]] = 1;
+        stack[n++] = blk->succs[k];
+      }
+  }
+  return 1;
+}
+
+/* A function of the unit that never returns (`static void die(const char *m) { ...;
+ * MPI_Abort(...); }`) makes its calls TL_F_NORETURN, as a call of exit() is: the path ends
+ * there. Repeated until nothing changes, for helpers that call such helpers. */
+static int mark_noreturn_helpers(struct tl_unit *unit) {
+  uint32_t most = 1;
+  for (uint32_t g = 0; g < unit->nfuncs; g++)
+    if (unit->funcs[g].nblocks > most) most = unit->funcs[g].nblocks;
+  uint8_t *noret = calloc((size_t)unit->nfuncs + 1, 1), *seen = malloc(most);
+  uint32_t *stack = malloc((size_t)most * sizeof *stack);
+  int err = TL_ENOMEM;
+  if (!noret || !seen || !stack) goto done;
+  err = 0;
+  for (int changed = 1, round = 0; changed && round < 64; round++) {
+    changed = 0;
+    for (uint32_t g = 0; g < unit->nfuncs; g++)
+      if (!noret[g] && never_returns(&unit->funcs[g], seen, stack)) noret[g] = changed = 1;
+    for (uint32_t g = 0; changed && g < unit->nfuncs; g++) {
+      struct tl_func *fn = &unit->funcs[g];
+      for (uint32_t b = 0; b < fn->nblocks; b++)
+        for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+          struct tl_event *ev = &fn->blocks[b].events[i];
+          if (ev->kind != TL_EV_CALL || ev->model || !ev->callee) continue;
+          uint32_t f = tl_unit_find_func(unit, ev->callee);
+          if (f < unit->nfuncs && noret[f]) ev->flags |= TL_F_NORETURN;
+        }
+    }
+  }
+done:
+  free(noret);
+  free(seen);
+  free(stack);
+  return err;
+}
+
 int tl_summary_run(struct tl_unit *unit) {
   const struct tl_summaries *ss;
   if (unit->summaries) return 0;
-  int err = tl_summaries_compute(unit, unit->arena, &ss);
+  int err = mark_noreturn_helpers(unit);
+  if (!err) err = tl_summaries_compute(unit, unit->arena, &ss);
   if (!err) err = tl_summaries_apply(unit, ss);
   if (!err) err = find_fails_exits(unit, (struct tl_summaries *)ss);
   if (!err) unit->summaries = ss;
