@@ -1273,6 +1273,8 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
       break;
     case TL_ME_POLL:
       ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
+      if (m->ticket.index == TL_ARG_NONE && m->completes)   /* all of them, when done */
+        ev.ticket = tickets_slot(fe, m->tickets, args, nargs);
       ev.dst = role_slot(fe, m->flag, args, nargs, res);
       break;
     case TL_ME_READ:
