@@ -56,7 +56,11 @@
  * A `switch` on a poll's answer does not settle the ticket in its cases. For a predicate
  * `done=ne:NAME`, a test `== OTHER` with another named constant is taken as done (the two
  * names are assumed to differ in value). A buffer read through an alias (`p = buf; *p`) or
- * as part of its enclosing struct (`use(&s)` while `s.data` is filled) is not seen. After
+ * as part of its enclosing struct (`use(&s)` while `s.data` is filled) is not seen. An array's
+ * elements are one summarised slot: an array handed in whole (`MPI_Irecv(buf, ...)`) claims
+ * every element, but a buffer that is one element (`MPI_Irecv(&val[0], ...)`) claims "some
+ * element", and a read of an element (`val[1]`, or `val[0]` itself) while it is filled is not
+ * seen. After
  * any acquire, a thread's argument is no longer followed, also when the acquire had nothing
  * to do with the thread; a semaphore posted or a condition signalled on an object inside the
  * argument (an unmodelled call) counts as a read of it; a field the thread never writes
@@ -147,7 +151,9 @@ static void check_uses(struct tl_rctx *cx, void *facts, const tl_slot_id *uses, 
     for (tl_slot_id s = uses[i]; s != TL_SLOT_NONE && s < fn->nslots;
          s = fn->slots[s].parent) {
       const struct tav_fact *f = fact(cx, facts, s);
-      if (f->what == TAV_BUFFER && s != skip) {
+      /* An element slot (`val[]`) filled through one element (`&val[1]`) names "some
+       * element": a read of it may be of another one (lifecycle.h), so it proves nothing. */
+      if (f->what == TAV_BUFFER && s != skip && !tl_lc_slot_summary(fn, s)) {
         struct tl_diag *d = tl_report(cx, loc, "buffer '%s' read while the operation filling "
                                       "it is still pending on some path", slot_name(fn, s));
         note_issued(cx, d, f);
@@ -163,11 +169,25 @@ static void check_event(struct tl_rctx *cx, void *facts, const struct tl_event *
 
 /* ---- handlers -------------------------------------------------------------------------- */
 
+/* The slot a START fills. An array handed in whole (`MPI_Irecv(buf, ...)`: the array itself
+ * is among the uses) is filled whole: the array's slot, so that a read of any element is
+ * seen. A buffer that is one element (`&val[1]`) stays on the element slot `val[]`, which
+ * stands for "some element": a read of `val[k]` may be of another one and proves nothing
+ * (check_uses). */
+static tl_slot_id filled(const struct tl_func *fn, const struct tl_event *ev) {
+  if (!(ev->flags & TL_F_FILLS) || !ev->aux || ev->aux >= fn->nslots) return TL_SLOT_NONE;
+  tl_slot_id array = fn->slots[ev->aux].parent;
+  if (fn->slots[ev->aux].kind == TL_SLOT_ELEM && array != TL_SLOT_NONE)
+    for (uint32_t i = 0; i < ev->nuses; i++)
+      if (ev->uses[i] == array) return array;
+  return ev->aux;
+}
+
 static void on_start(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
-  check_uses(cx, facts, ev->uses, ev->nuses, (ev->flags & TL_F_FILLS) ? ev->aux : 0, ev->loc);
+  tl_slot_id buf = filled(tl_rctx_func(cx), ev);
+  check_uses(cx, facts, ev->uses, ev->nuses, buf, ev->loc);
   if (ev->ticket) *fact(cx, facts, ev->ticket) = (struct tav_fact){TAV_TICKET, 0, ev};
-  if ((ev->flags & TL_F_FILLS) && ev->aux)
-    *fact(cx, facts, ev->aux) = (struct tav_fact){TAV_BUFFER, ev->ticket, ev};
+  if (buf != TL_SLOT_NONE) *fact(cx, facts, buf) = (struct tav_fact){TAV_BUFFER, ev->ticket, ev};
 }
 
 static void on_await(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
