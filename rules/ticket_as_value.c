@@ -169,15 +169,16 @@ static void check_event(struct tl_rctx *cx, void *facts, const struct tl_event *
 
 /* ---- handlers -------------------------------------------------------------------------- */
 
-/* The slot a START fills. An array handed in whole (`MPI_Irecv(buf, ...)`: the array itself
- * is among the uses) is filled whole: the array's slot, so that a read of any element is
+/* The slot a START fills. An array variable handed in whole (`MPI_Irecv(buf, ...)`: the
+ * array itself is among the uses) is filled whole: the array's slot, so that a read of any element is
  * seen. A buffer that is one element (`&val[1]`) stays on the element slot `val[]`, which
  * stands for "some element": a read of `val[k]` may be of another one and proves nothing
  * (check_uses). */
 static tl_slot_id filled(const struct tl_func *fn, const struct tl_event *ev) {
   if (!(ev->flags & TL_F_FILLS) || !ev->aux || ev->aux >= fn->nslots) return TL_SLOT_NONE;
   tl_slot_id array = fn->slots[ev->aux].parent;
-  if (fn->slots[ev->aux].kind == TL_SLOT_ELEM && array != TL_SLOT_NONE)
+  if (fn->slots[ev->aux].kind == TL_SLOT_ELEM && array != TL_SLOT_NONE && array < ev->aux &&
+      (fn->slots[array].flags & TL_SLOT_ARRAY))       /* not a pointer moved on: `p + n` */
     for (uint32_t i = 0; i < ev->nuses; i++)
       if (ev->uses[i] == array) return array;
   return ev->aux;
