@@ -72,7 +72,11 @@
  * that pops the queue the loop tests). A `switch` exit on the status counts as depending
  * on the result. A loop of timers bounded by long-lived state (`i < cfg->n`) passes for
  * polling. Nested loops: only the innermost loop holding both the start and the await is
- * considered.
+ * considered. One buffer reached another way than the forms above is taken as a buffer per
+ * iteration, and the loop is reported although the buffer orders it: a pointer moved by an
+ * offset (`(char *)s.buf + s.off`), one element picked by a constant index (`&buf[0]`; the IR
+ * keeps no index, and `&buf[i]` is the same element slot), and the buffer of a persistent
+ * start, which its `create` names (MPI_Scatter_init), not the start.
  */
 #include <stdio.h>
 #include <stdlib.h>
