@@ -8,7 +8,8 @@
  * value, the status, or anything computed from them in the loop) decides an exit of the
  * loop (pagination, search until found, retry until success), feeds the arguments of a
  * later start (chained ids; also what the operation filled, model `fill=`: a communicator
- * MPI_Comm_idup made, used by the next call), or decides whether a later start happens.
+ * MPI_Comm_idup made, used by the next call, or the buffer a later start lends: a block
+ * fetched by MPI_Rget, then put back by MPI_Rput), or decides whether a later start happens.
  * An exit taken only on failure (`if (tk_await(t, &r) < 0) return -1;`,
  * `if (rc != 0) break;`) is fail-fast error handling and does not count; neither do results
  * that only accumulate (`sum += r`, `out[i] = r`). A loop that only a failure ends
@@ -181,10 +182,13 @@ static int guards_start(const struct tl_func *fn, const struct tl_loop *l,
   return 0;
 }
 
-/* 1 when start ev reads a slot of `set`, other than its own ticket and buffer (`&jobs[i]`
- * names where the next operation goes, it does not read what the last one filled). */
+/* 1 when start ev reads a slot of `set`, other than its own ticket and the buffer it fills
+ * (`&jobs[i]` names where the next operation goes, it does not read what the last one
+ * filled). A buffer it lends it does read: sending on what a receive filled (`MPI_Rget(data[j],
+ * ...)`, wait, `MPI_Rput(data[j], ...)`) depends on that receive. */
 static int start_reads(const struct tl_func *fn, const unsigned char *set,
                        const struct tl_event *ev) {
+  if ((ev->flags & TL_F_LENDS) && ev->aux && tl_slotset_covers(fn, set, ev->aux)) return 1;
   for (uint32_t i = 0; i < ev->nuses; i++)
     if (ev->uses[i] != ev->aux && ev->uses[i] != ev->ticket &&
         tl_slotset_covers(fn, set, ev->uses[i]))
