@@ -10,6 +10,8 @@
  * later start (chained ids; also what the operation filled, model `fill=`: a communicator
  * MPI_Comm_idup made, used by the next call, or the buffer a later start lends: a block
  * fetched by MPI_Rget, then put back by MPI_Rput), or decides whether a later start happens.
+ * A ticket that is an array element (`MPI_Wait(&reqs[0], ...)`) names some element: what any
+ * start of the loop into that array fills is taken as its result.
  * An exit taken only on failure (`if (tk_await(t, &r) < 0) return -1;`,
  * `if (rc != 0) break;`) is fail-fast error handling and does not count; neither do results
  * that only accumulate (`sum += r`, `out[i] = r`). A loop that only a failure ends
@@ -206,6 +208,16 @@ static int iterations_depend(const struct tl_func *fn, const struct tl_loop *l,
   if (!result || !status) goto done;
   if (aw->dst) result[aw->dst] = 1;
   if ((st->flags & TL_F_FILLS) && st->aux) result[st->aux] = 1;   /* what it filled */
+  if (fn->slots[aw->ticket].kind == TL_SLOT_ELEM)   /* `reqs[]`: some element, any start */
+    for (uint32_t i = 0; i < l->nblocks; i++) {
+      const struct tl_block *b = &fn->blocks[l->blocks[i]];
+      for (uint32_t e = 0; e < b->nevents; e++) {
+        const struct tl_event *ev = &b->events[e];
+        if (ev->kind == TL_EV_START && ev->ticket == aw->ticket && (ev->flags & TL_F_FILLS) &&
+            ev->aux)
+          result[ev->aux] = 1;
+      }
+    }
   if (aw->aux) result[aw->aux] = status[aw->aux] = 1;
   tl_deps_close(fn, l, result, 0);
   tl_deps_close(fn, l, status, 1);
