@@ -992,6 +992,13 @@ static void lower_into(struct fe *fe, CXCursor rhs, tl_slot_id dst, CXCursor at)
     struct tl_event ev = {.kind = TL_EV_ASSIGN, .dst = dst, .loc = loc,
                           .uses = fe->uses.data + mark, .nuses = fe->uses.size - mark};
     if (v.is_const) ev.flags |= TL_F_CONST;
+    /* `ret = T_EXIT_FAIL;`: an integer known nonzero from here (summary.c, failing exits) */
+    struct val cv = v;
+    if (cv.is_const && !cv.has_value && !cv.slot && !cv.is_call) eval_const(&cv);
+    enum CXTypeKind ak = clang_getCanonicalType(clang_getCursorType(at)).kind;
+    if (cv.is_const && cv.has_value && cv.value != 0 && !(dfl & TL_SLOT_POINTER) &&
+        ((ak >= CXType_Bool && ak <= CXType_Int128) || ak == CXType_Enum))
+      ev.flags |= TL_F_NONZERO;
     if (val_is_null(&v) && ((dfl & TL_SLOT_POINTER) || (type_info(fe, v.type) & TI_POINTER)))
       ev.flags |= TL_F_NULL;
     emit(fe, &ev);

@@ -87,9 +87,13 @@ enum {
                                        ticket (a null pointer constant, a model `sentinel`,
                                        a cast from another type); START: its `*N` ticket
                                        argument is a null pointer */
-  TL_F_NONZERO          = 1u << 16, /* RETURN: returns a nonzero integer constant */
-  TL_F_RUNS_LOOP        = 1u << 17  /* BLOCKING: runs the event loop (model `runs-loop`):
+  TL_F_NONZERO          = 1u << 16, /* RETURN: returns a nonzero integer constant;
+                                       ASSIGN: assigns a nonzero integer constant */
+  TL_F_RUNS_LOOP        = 1u << 17, /* BLOCKING: runs the event loop (model `runs-loop`):
                                        the callbacks of operations started before run */
+  TL_F_NONZERO_VAR      = 1u << 18  /* RETURN: returns an integer variable every path to the
+                                       return leaves nonzero (`if (ret) return ret;`; set by
+                                       the summary pass, summary.c) */
 };
 
 /* One argument of a CALL, as the front-end saw it: `slot` holds its value (a variable, a

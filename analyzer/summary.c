@@ -689,6 +689,109 @@ fail:
   return err;
 }
 
+/* ---- returns of a variable known nonzero --------------------------------------------------
+ * `if (ret) return ret;`, `ret = T_EXIT_FAIL; ... return ret;`: the RETURN of a plain integer
+ * local or parameter x gets TL_F_NONZERO_VAR when every path from the entry to it leaves x
+ * nonzero: walking back, the last write of x on the path assigns a nonzero constant, or the
+ * path took the side of a branch on x that implies x != 0 (`x`, `!x` false, `x != 0`,
+ * `x == 5`, `x < 0`...). A path that reaches the entry, a loop (a block met again), any other
+ * write of x or a call given &x answers no, as does a walk past NZ_BUDGET blocks. */
+
+enum { NZ_UNSEEN, NZ_VISITING, NZ_YES, NZ_NO };
+
+#define NZ_BUDGET 256         /* blocks one return's walk may visit; past it the answer is no */
+
+struct nz {
+  const struct tl_func *fn;
+  tl_slot_id x;
+  uint8_t *memo;              /* [block]: x nonzero at the block's end, on every path */
+  uint32_t budget;
+};
+
+/* 1 when taking succs[k] of p implies x != 0. */
+static int nz_edge(const struct tl_block *p, uint32_t k, tl_slot_id x) {
+  const struct tl_cond *c = &p->cond;
+  if (p->term != TL_TERM_BRANCH || p->nsuccs != 2 || c->slot != x ||
+      p->succs[0] == p->succs[1])
+    return 0;
+  int taken = k == 0;
+  switch (c->cmp) {
+  case TL_CMP_NONZERO: return taken;
+  case TL_CMP_ZERO:    return !taken;
+  case TL_CMP_NE:      return c->value == 0 ? taken : !taken;   /* not taken: x == c */
+  case TL_CMP_EQ:      return c->value == 0 ? !taken : taken;
+  case TL_CMP_LT:      return taken && c->value <= 0;
+  case TL_CMP_LE:      return taken && c->value < 0;
+  case TL_CMP_GT:      return taken && c->value >= 0;
+  case TL_CMP_GE:      return taken && c->value > 0;
+  default:             return 0;
+  }
+}
+
+static int nz_block(struct nz *d, uint32_t b);
+
+/* x nonzero just before event `upto` of block b, on every path from the entry. */
+static int nz_before(struct nz *d, uint32_t b, uint32_t upto) {
+  const struct tl_block *blk = &d->fn->blocks[b];
+  for (uint32_t i = upto; i-- > 0;) {
+    const struct tl_event *ev = &blk->events[i];
+    if (ev->dst == d->x) return ev->kind == TL_EV_ASSIGN && (ev->flags & TL_F_NONZERO);
+    if (ev->aux == d->x || ev->ticket == d->x) return 0;
+    for (uint32_t a = 0; a < ev->nargs; a++)
+      if (ev->args[a].addr == d->x) return 0;
+  }
+  if (b == 0 || blk->npreds == 0) return 0;
+  for (uint32_t p = 0; p < blk->npreds; p++) {
+    uint32_t pb = blk->preds[p];
+    if (pb >= d->fn->nblocks) return 0;
+    const struct tl_block *pred = &d->fn->blocks[pb];
+    for (uint32_t k = 0; k < pred->nsuccs; k++)
+      if (pred->succs[k] == b && !nz_edge(pred, k, d->x) && !nz_block(d, pb)) return 0;
+  }
+  return 1;
+}
+
+static int nz_block(struct nz *d, uint32_t b) {
+  uint8_t *m = &d->memo[b];
+  if (*m == NZ_VISITING) return 0;
+  if (*m != NZ_UNSEEN) return *m == NZ_YES;
+  if (d->budget == 0) return 0;
+  d->budget--;
+  *m = NZ_VISITING;
+  int yes = nz_before(d, b, d->fn->blocks[b].nevents);
+  *m = yes ? NZ_YES : NZ_NO;
+  return yes;
+}
+
+static int mark_nonzero_returns(struct tl_unit *unit) {
+  uint32_t most = 0;
+  for (uint32_t g = 0; g < unit->nfuncs; g++)
+    if (unit->funcs[g].nblocks > most) most = unit->funcs[g].nblocks;
+  uint8_t *memo = malloc((size_t)most + 1);
+  if (!memo) return TL_ENOMEM;
+  for (uint32_t g = 0; g < unit->nfuncs; g++) {
+    struct tl_func *fn = &unit->funcs[g];
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+      struct tl_block *blk = &fn->blocks[b];
+      if (blk->term != TL_TERM_RETURN || !blk->nevents) continue;
+      struct tl_event *r = &blk->events[blk->nevents - 1];
+      if (r->kind != TL_EV_RETURN || (r->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
+          r->nuses != 1 ||
+          r->ticket != TL_SLOT_NONE || r->uses[0] >= fn->nslots)
+        continue;
+      const struct tl_slot *xs = &fn->slots[r->uses[0]];
+      if ((xs->kind != TL_SLOT_LOCAL && xs->kind != TL_SLOT_PARAM) ||
+          (xs->flags & (TL_SLOT_POINTER | TL_SLOT_TICKET)))
+        continue;
+      struct nz d = {fn, r->uses[0], memo, NZ_BUDGET};
+      memset(memo, NZ_UNSEEN, (size_t)fn->nblocks);
+      if (nz_before(&d, b, blk->nevents - 1)) r->flags |= TL_F_NONZERO_VAR;
+    }
+  }
+  free(memo);
+  return 0;
+}
+
 /* ---- failing exits ------------------------------------------------------------------------
  * Which functions' nonzero-constant returns end the process (tl_summary_fails_exit). For one
  * call, a depth-first walk from the call over the caller's blocks asks "does every path on
@@ -739,9 +842,12 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int intact) {
     if (ev->kind == TL_EV_CALL && (ev->flags & TL_F_NORETURN)) return 1;
     if (ev->kind == TL_EV_RETURN) {
       if (!d->caller_fails) return 0;
-      return (ev->flags & TL_F_NONZERO) || (intact && ev->nuses == 1 && ev->uses[0] == d->r);
+      return (ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
+             (intact && ev->nuses == 1 && ev->uses[0] == d->r);
     }
-    if (d->r && (ev->dst == d->r || ev->aux == d->r || ev->ticket == d->r)) intact = 0;
+    if (d->r && ev->kind == TL_EV_ASSIGN && ev->dst == d->r && (ev->flags & TL_F_NONZERO))
+      intact = 1;                  /* `ret = T_EXIT_FAIL;`: still nonzero, returning it fails */
+    else if (d->r && (ev->dst == d->r || ev->aux == d->r || ev->ticket == d->r)) intact = 0;
   }
   if (blk->nsuccs == 0 || b == fn->exit) return 0;
   uint32_t may = doom_succs(d, blk, intact);
@@ -916,6 +1022,7 @@ int tl_summary_run(struct tl_unit *unit) {
   int err = mark_noreturn_helpers(unit);
   if (!err) err = tl_summaries_compute(unit, unit->arena, &ss);
   if (!err) err = tl_summaries_apply(unit, ss);
+  if (!err) err = mark_nonzero_returns(unit);
   if (!err) err = find_fails_exits(unit, (struct tl_summaries *)ss);
   if (!err) unit->summaries = ss;
   return err;

@@ -8,9 +8,10 @@
  * - freed (model `free`: `free`, `realloc`);
  * - or left behind: the function returns while the buffer is one of its own locals (or a
  *   parameter passed by value), also when it returns the ticket itself; not when the
- *   return ends the process in failure (`return 1;` from `main`, or from a helper whose
- *   every caller then fails: docs/summaries.md, "Failing exits"), as a call to `exit()`
- *   does not: the operation, or the thread, goes with the process.
+ *   return ends the process in failure (`return 1;` or `if (ret) return ret;` from
+ *   `main`, or from a helper whose every caller then fails: docs/summaries.md, "Failing
+ *   exits"), as a call to `exit()` does not: the operation, or the thread, goes with the
+ *   process.
  * The finding is at the write, the free or the return, with a note where the buffer was
  * lent. "In flight" means: the ticket may still be pending on some path.
  *
@@ -324,11 +325,12 @@ static void on_event(struct tl_rctx *cx, void *facts, const struct tl_event *ev)
     fact(cx, facts, ev->aux)->loan = ev;
 }
 
-/* A nonzero constant returned where that ends the process in failure (main, or a helper
- * whose every caller then fails: summary.h, tl_summary_fails_exit) is a sink, as a call to
- * exit() is: the process goes, and the threads and operations with it. */
+/* A nonzero constant (or a variable known nonzero: TL_F_NONZERO_VAR) returned where that
+ * ends the process in failure (main, or a helper whose every caller then fails: summary.h,
+ * tl_summary_fails_exit) is a sink, as a call to exit() is: the process goes, and the
+ * threads and operations with it. */
 static void on_return(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
-  if (!(ev->flags & TL_F_NONZERO) ||
+  if (!(ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
       !tl_summary_fails_exit(tl_rctx_summaries(cx), tl_rctx_func(cx)))
     check_exit(cx, facts, ev->loc, ev->ticket);
   tl_lc_event(cx, facts, ev);

@@ -50,7 +50,10 @@
  * `_Noreturn` or `noreturn` function; `return <nonzero constant>` from `main`; and
  * `return <nonzero constant>` from a static helper whose every call in the file turns a
  * nonzero result into such an exit (`if (test_read(&ring)) return 1;` in main;
- * docs/summaries.md, "Failing exits"). A successful end (`return 0` from main) with a
+ * docs/summaries.md, "Failing exits"). Returning a variable every path leaves nonzero
+ * counts as a nonzero constant (`if (ret) return ret;`, `ret = 1; goto out; out: return
+ * ret;`), and so does a result overwritten with one (`if (ret == 1) ret = T_EXIT_FAIL;`
+ * before `return ret;`). A successful end (`return 0` from main) with a
  * ticket pending, or a helper's failure that one caller survives, is still reported.
  *
  * ## Known limitations
@@ -63,8 +66,8 @@
  * that runs the event loop is not taken as a run of it. Tickets reached through
  * pointers, parameters and globals belong to someone else and are never reported. Two
  * tickets from the same call that are lost on different paths give one finding, with the
- * note of the first path found. A failing exit must be a constant (`ret = 1; goto out; out:
- * return ret;` is not recognised), and a helper's failure is followed only through direct
+ * note of the first path found. A failing exit must be a constant or a variable known
+ * nonzero on every path to the return, and a helper's failure is followed only through direct
  * calls branching on its result; a helper whose address is taken, or that is not `static`,
  * may have callers elsewhere and never counts. A helper's failure that the caller turns
  * into `return ret;` from main counts; one tested with `< 0` does not (a positive failure
@@ -178,11 +181,12 @@ static void on_write(struct tl_rctx *cx, void *facts, const struct tl_event *ev)
 }
 
 /* A nonzero constant returned where that ends the process in failure (from main, or from a
- * helper whose every caller then fails: summary.h, tl_summary_fails_exit) is a sink, like a
+ * helper whose every caller then fails: summary.h, tl_summary_fails_exit), or a variable
+ * known nonzero there (`if (ret) return ret;`: TL_F_NONZERO_VAR) is a sink, like a
  * call to exit(): nothing pending is lost that the process could still miss. */
 static void on_return(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
   tl_lc_event(cx, facts, ev);      /* what is returned escapes first */
-  if ((ev->flags & TL_F_NONZERO) &&
+  if ((ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) &&
       tl_summary_fails_exit(tl_rctx_summaries(cx), tl_rctx_func(cx)))
     return;
   check_exit(cx, facts, ev, ev->loc, "returns here");
