@@ -997,8 +997,10 @@ static void lower_into(struct fe *fe, CXCursor rhs, tl_slot_id dst, CXCursor at)
     if (cv.is_const && !cv.has_value && !cv.slot && !cv.is_call) eval_const(&cv);
     enum CXTypeKind ak = clang_getCanonicalType(clang_getCursorType(at)).kind;
     if (cv.is_const && cv.has_value && cv.value != 0 && !(dfl & TL_SLOT_POINTER) &&
-        ((ak >= CXType_Bool && ak <= CXType_Int128) || ak == CXType_Enum))
+        ((ak >= CXType_Bool && ak <= CXType_Int128) || ak == CXType_Enum)) {
       ev.flags |= TL_F_NONZERO;
+      ev.value = cv.value;
+    }
     if (val_is_null(&v) && ((dfl & TL_SLOT_POINTER) || (type_info(fe, v.type) & TI_POINTER)))
       ev.flags |= TL_F_NULL;
     emit(fe, &ev);
@@ -2113,8 +2115,10 @@ static void lower_return(struct fe *fe, CXCursor c) {
     enum CXTypeKind tk = clang_getCanonicalType(clang_getCursorType(e)).kind;
     if (!v.has_value && !v.slot && !v.is_call) eval_const(&v);
     if (v.has_value && v.value != 0 &&
-        ((tk >= CXType_Bool && tk <= CXType_Int128) || tk == CXType_Enum))
+        ((tk >= CXType_Bool && tk <= CXType_Int128) || tk == CXType_Enum)) {
       ev.flags |= TL_F_NONZERO;
+      ev.value = v.value;
+    }
   }
   ev.uses = fe->uses.data + mark;
   ev.nuses = fe->uses.size - mark;

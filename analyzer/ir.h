@@ -116,6 +116,7 @@ struct tl_event {
   tl_slot_id *uses;
   const char *callee;               /* interned; NULL when not a call */
   const struct tl_model_fn *model;  /* NULL when the models do not know the callee */
+  long long value;                  /* RETURN, ASSIGN with TL_F_NONZERO: the constant */
   const char *fn_arg;               /* interned; the function named by the model's async-fn=,
                                        offload-fn= or callback= argument, NULL when none */
   uint32_t nargs;                   /* CALL of a named function: its arguments, in order */

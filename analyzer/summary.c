@@ -796,8 +796,9 @@ static int mark_nonzero_returns(struct tl_unit *unit) {
  * Which functions' nonzero-constant returns end the process (tl_summary_fails_exit). For one
  * call, a depth-first walk from the call over the caller's blocks asks "does every path on
  * which the result r may be nonzero end the process in failure?", with r either still the
- * call's result (a branch on it prunes the side where it is zero; `return r` counts) or
- * overwritten since. A block met again on the walk (a loop) answers no, and so does a walk
+ * call's result (a branch on it prunes the side where it is zero, and, when every nonzero
+ * return of the callee is the same constant c, `r == c` prunes its false side; `return r`
+ * counts) or overwritten since. A block met again on the walk (a loop) answers no, and so does a walk
  * past DOOM_BUDGET blocks; the fixed point stops after DOOM_ROUNDS rounds (both prove less,
  * never more: a 100k-line function or a deep chain of helpers stays linear). */
 
@@ -812,6 +813,8 @@ struct doom {
   int caller_fails;                /* the caller's own failing returns end the process */
   uint8_t *memo;                   /* [block * 2 + intact] */
   uint32_t budget;                 /* blocks left to visit */
+  int has_only;                    /* the callee's only nonzero result is `only` */
+  long long only;
 };
 
 /* One call of a function of the unit: caller, block, event. */
@@ -824,13 +827,32 @@ static uint32_t doom_succs(const struct doom *d, const struct tl_block *blk, int
   uint32_t all = blk->nsuccs >= 32 ? UINT32_MAX : (1u << blk->nsuccs) - 1;
   const struct tl_cond *c = &blk->cond;
   if (!intact || blk->term != TL_TERM_BRANCH || c->slot != d->r || blk->nsuccs != 2) return all;
+  int only = d->has_only && c->value == d->only;    /* r nonzero is r == c */
   switch (c->cmp) {
   case TL_CMP_NONZERO: return 1u;
   case TL_CMP_ZERO:    return 2u;
-  case TL_CMP_NE:      return c->value == 0 ? 1u : all;
-  case TL_CMP_EQ:      return c->value == 0 ? 2u : all;
+  case TL_CMP_NE:      return c->value == 0 ? 1u : only ? 2u : all;
+  case TL_CMP_EQ:      return c->value == 0 ? 2u : only ? 1u : all;
   default:             return all;
   }
+}
+
+/* 1 and *only when every return of fn is a constant (`return 0;`, `return -1;`) and its
+ * nonzero ones all return the same value: a nonzero result of a call of fn is that value,
+ * and `if (ret == -1)` splits its failures from its successes. */
+static int only_nonzero_result(const struct tl_func *fn, long long *only) {
+  int seen = 0;
+  for (uint32_t b = 0; b < fn->nblocks; b++) {
+    const struct tl_block *blk = &fn->blocks[b];
+    if (blk->term != TL_TERM_RETURN || !blk->nevents) continue;
+    const struct tl_event *r = &blk->events[blk->nevents - 1];
+    if (r->kind != TL_EV_RETURN || r->nuses || r->ticket != TL_SLOT_NONE) return 0;
+    if (!(r->flags & TL_F_NONZERO)) continue;     /* `return 0;` (no slot read) */
+    if (seen && r->value != *only) return 0;
+    *only = r->value;
+    seen = 1;
+  }
+  return seen;
 }
 
 /* From event `from` of block b on, r nonzero (intact: still the call's result). */
@@ -846,7 +868,7 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int intact) {
              (intact && ev->nuses == 1 && ev->uses[0] == d->r);
     }
     if (d->r && ev->kind == TL_EV_ASSIGN && ev->dst == d->r && (ev->flags & TL_F_NONZERO))
-      intact = 1;                  /* `ret = T_EXIT_FAIL;`: still nonzero, returning it fails */
+      intact = !d->has_only || ev->value == d->only;  /* `ret = T_EXIT_FAIL;`: still nonzero */
     else if (d->r && (ev->dst == d->r || ev->aux == d->r || ev->ticket == d->r)) intact = 0;
   }
   if (blk->nsuccs == 0 || b == fn->exit) return 0;
@@ -871,10 +893,11 @@ static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact) {
 
 /* 1 when the call at event i of block b of fn has its nonzero results end the process. */
 static int call_fails(const struct tl_func *fn, uint32_t b, uint32_t i, int caller_fails,
-                      uint8_t *memo) {
+                      uint8_t *memo, const struct tl_func *callee) {
   const struct tl_event *ev = &fn->blocks[b].events[i];
   if (ev->kind != TL_EV_CALL || ev->dst == TL_SLOT_NONE) return 0;
-  struct doom d = {fn, ev->dst, caller_fails, memo, DOOM_BUDGET};
+  struct doom d = {fn, ev->dst, caller_fails, memo, DOOM_BUDGET, 0, 0};
+  d.has_only = only_nonzero_result(callee, &d.only);
   memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 2);
   /* the call's own block, from the event after it: not memoised (it starts mid-block) */
   return doom_walk(&d, b, i + 1, 1);
@@ -930,7 +953,7 @@ static int find_fails_exits(struct tl_unit *unit, struct tl_summaries *ss) {
       for (uint32_t s = first[f]; s < first[f + 1] && ok; s++) {
         const struct call_site *c = &sorted[s];
         ok = call_fails(&unit->funcs[c->fn], c->block, c->event,
-                        c->fn < n && ss->fns[c->fn].fails_exit, memo);
+                        c->fn < n && ss->fns[c->fn].fails_exit, memo, callee);
       }
       if (ok) ss->fns[f].fails_exit = changed = 1;
     }
