@@ -280,6 +280,27 @@ int tl_loop_contains(const struct tl_loop *l, uint32_t b) {
   return 0;
 }
 
+int tl_loop_exit_any(const struct tl_func *fn, uint32_t from, uint32_t to,
+                     int (*pred)(const void *ctx, const struct tl_block *b,
+                                 const struct tl_event *ev),
+                     const void *ctx) {
+  for (uint32_t i = 0; i < fn->nloops; i++) {
+    const struct tl_loop *l = &fn->loops[i];
+    if (!tl_loop_contains(l, from) || tl_loop_contains(l, to)) continue;
+    int found = 0;
+    for (uint32_t k = 0; k < l->nblocks; k++) {
+      const struct tl_block *b = &fn->blocks[l->blocks[k]];
+      for (uint32_t e = 0; e < b->nevents; e++) {
+        int r = pred(ctx, b, &b->events[e]);
+        if (r < 0) return 0;
+        found |= r > 0;
+      }
+    }
+    if (found) return 1;
+  }
+  return 0;
+}
+
 tl_slot_id tl_slot_root(const struct tl_func *self, tl_slot_id s) {
   for (uint32_t steps = 0; s != TL_SLOT_NONE && s < self->nslots && steps < self->nslots;
        steps++) {

@@ -280,6 +280,15 @@ int  tl_cfg_find_loops(struct tl_unit *u, struct tl_func *self);
 int  tl_cfg_rpo(struct tl_unit *u, const struct tl_func *self, uint32_t **out);
 /* 1 when block b belongs to loop l. */
 int  tl_loop_contains(const struct tl_loop *l, uint32_t b);
+/* Look at the events of the loops the edge from block `from` to block `to` leaves (they hold
+ * `from`, not `to`; outermost first, so the first holds the others' events): `pred` answers 1
+ * for an event that counts, -1 for one that rules the exit out, 0 otherwise. Returns 1 when a
+ * loop has an event that counts before any event rules the exit out. For "taking this exit,
+ * the loop most likely ran and did X": the analyses count no iterations. */
+int  tl_loop_exit_any(const struct tl_func *fn, uint32_t from, uint32_t to,
+                      int (*pred)(const void *ctx, const struct tl_block *b,
+                                  const struct tl_event *ev),
+                      const void *ctx);
 
 /* The slot's root variable: follows FIELD/ELEM/DEREF parents. */
 tl_slot_id tl_slot_root(const struct tl_func *self, tl_slot_id s);

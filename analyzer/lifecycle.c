@@ -658,37 +658,35 @@ static int hands_in(const struct tl_func *fn, const struct tl_event *ev, tl_slot
   }
 }
 
+/* What tl_loop_exit_any asks for the two loop exits below. */
+struct exit_q {
+  const struct tl_func *fn;
+  const struct tl_unit *unit;
+  uint32_t from;
+  tl_slot_id s;
+};
+
+static int hands_in_q(const void *ctx, const struct tl_block *b, const struct tl_event *ev) {
+  const struct exit_q *q = ctx;
+  if (ev->kind == TL_EV_START && ev->ticket == q->s) return -1;
+  return hands_in(q->fn, ev, q->s) && dominates(q->fn, q->from, b->id);
+}
+
 int tl_lc_loop_exit_hands_in(const struct tl_func *fn, uint32_t from, uint32_t to,
                              tl_slot_id s) {
-  for (uint32_t i = 0; i < fn->nloops; i++) {
-    const struct tl_loop *l = &fn->loops[i];
-    if (!tl_loop_contains(l, from) || tl_loop_contains(l, to)) continue;
-    int found = 0;
-    for (uint32_t k = 0; k < l->nblocks; k++) {
-      const struct tl_block *b = &fn->blocks[l->blocks[k]];
-      for (uint32_t e = 0; e < b->nevents; e++) {
-        const struct tl_event *ev = &b->events[e];
-        if (ev->kind == TL_EV_START && ev->ticket == s) return 0;
-        if (hands_in(fn, ev, s) && dominates(fn, from, b->id)) found = 1;
-      }
-    }
-    if (found) return 1;
-  }
-  return 0;
+  const struct exit_q q = {fn, NULL, from, s};
+  return tl_loop_exit_any(fn, from, to, hands_in_q, &q);
+}
+
+static int runs_loop_q(const void *ctx, const struct tl_block *b, const struct tl_event *ev) {
+  const struct exit_q *q = ctx;
+  return tl_lc_runs_loop(q->unit, ev) && dominates(q->fn, q->from, b->id);
 }
 
 int tl_lc_loop_exit_runs_loop(const struct tl_func *fn, const struct tl_unit *unit,
                               uint32_t from, uint32_t to) {
-  for (uint32_t i = 0; i < fn->nloops; i++) {
-    const struct tl_loop *l = &fn->loops[i];
-    if (!tl_loop_contains(l, from) || tl_loop_contains(l, to)) continue;
-    for (uint32_t k = 0; k < l->nblocks; k++) {
-      const struct tl_block *b = &fn->blocks[l->blocks[k]];
-      for (uint32_t e = 0; e < b->nevents; e++)
-        if (tl_lc_runs_loop(unit, &b->events[e]) && dominates(fn, from, b->id)) return 1;
-    }
-  }
-  return 0;
+  const struct exit_q q = {fn, unit, from, TL_SLOT_NONE};
+  return tl_loop_exit_any(fn, from, to, runs_loop_q, &q);
 }
 
 int tl_lc_alias_pending(const struct tl_lc *lc, const struct tl_lc_fact *f, tl_slot_id except) {

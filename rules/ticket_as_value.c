@@ -264,19 +264,15 @@ static void on_blocking(struct tl_rctx *cx, void *facts, const struct tl_event *
   on_other(cx, facts, ev);
 }
 
+static int acquires_q(const void *ctx, const struct tl_block *b, const struct tl_event *ev) {
+  (void)ctx, (void)b;
+  return acquires(ev);
+}
+
 /* 1 when the edge from `from` to `to` leaves a loop whose body acquires (`while (!ready)
  * { lock; ...; unlock; }`): taking this exit, the loop most likely ran and waited. */
 static int leaves_waiting_loop(const struct tl_func *fn, uint32_t from, uint32_t to) {
-  for (uint32_t l = 0; l < fn->nloops; l++) {
-    const struct tl_loop *lp = &fn->loops[l];
-    if (!tl_loop_contains(lp, from) || tl_loop_contains(lp, to)) continue;
-    for (uint32_t i = 0; i < lp->nblocks; i++) {
-      const struct tl_block *b = &fn->blocks[lp->blocks[i]];
-      for (uint32_t e = 0; e < b->nevents; e++)
-        if (acquires(&b->events[e])) return 1;
-    }
-  }
-  return 0;
+  return tl_loop_exit_any(fn, from, to, acquires_q, NULL);
 }
 
 /* CONSUME, DETACH, SETTLE, ESCAPE: the ticket is out of our hands, or settled. */
