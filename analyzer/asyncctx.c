@@ -208,7 +208,8 @@ static void compute_async(struct graph *g, struct tl_actx_fn *fns) {
     a->witness_fn = w ? w->from : NONE;
   }
   for (uint32_t f = 0; f < g->n; f++) {   /* once every function's own reason is known */
-    const struct tl_cg_edge *w = fns[f].why == TL_ACTX_CALLER ? best_outside_caller(g, fns, f) : NULL;
+    const struct tl_cg_edge *w =
+        fns[f].why == TL_ACTX_CALLER ? best_outside_caller(g, fns, f) : NULL;
     if (w) fns[f].witness = w->ev, fns[f].witness_fn = w->from;
   }
 }

@@ -366,7 +366,8 @@ fail:
 /* Length of the valid UTF-8 sequence at s (not a C1 control), or 0. */
 static size_t utf8_len(const unsigned char *s) {
   if (s[0] < 0x80) return 1;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf && (s[1] & 0xc0) == 0x80) return s[0] == 0xc2 && s[1] < 0xa0 ? 0 : 2;
+  if (s[0] >= 0xc2 && s[0] <= 0xdf && (s[1] & 0xc0) == 0x80)
+    return s[0] == 0xc2 && s[1] < 0xa0 ? 0 : 2;
   if (s[0] >= 0xe0 && s[0] <= 0xef && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
     if (s[0] == 0xe0 && s[1] < 0xa0) return 0;
     if (s[0] == 0xed && s[1] >= 0xa0) return 0;

@@ -1528,7 +1528,8 @@ static void lower_binary(struct fe *fe, CXCursor c, struct want w, struct val *o
     if (val_is_ticket(fe, &lv)) value_use(fe, &lv, TL_F_ARITH, c);
     if (val_is_ticket(fe, &rv)) value_use(fe, &rv, TL_F_ARITH, c);
     uint8_t lti = type_info(fe, lv.type);
-    if ((op == OP_ADD || op == OP_SUB) && (lti & (TI_POINTER | TI_ARRAY)) && !val_is_ticket(fe, &lv)) {
+    if ((op == OP_ADD || op == OP_SUB) && (lti & (TI_POINTER | TI_ARRAY)) &&
+        !val_is_ticket(fe, &lv)) {
       out->addr = lv.addr ? lv.addr : elem_of(fe, lv.slot, lv.type, 1);   /* a + i */
     }
   }

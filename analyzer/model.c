@@ -127,6 +127,11 @@ static struct tl_argref *role_ref(struct tl_model_fn *fn, const struct role *r) 
   return (struct tl_argref *)((char *)fn + r->offset);
 }
 
+void tl_model_fn_clear(struct tl_model_fn *fn) {
+  *fn = (struct tl_model_fn){.callback_err = -1};
+  for (size_t r = 0; r < NROLES; r++) role_ref(fn, &roles[r])->index = TL_ARG_NONE;
+}
+
 /* ---- the hash table -------------------------------------------------------------------- */
 
 static uint32_t hash_str(const char *s) {
@@ -590,15 +595,15 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   if (ev == NEVENTS)
     return merr(f, t[2].line, t[2].col,
                 "unknown event '%s' (expected start, await, await-all, poll, read, detach, "
-                "consume, settle, blocking, lock, unlock, free, create, cancel, use or exit)", tok_text(b, sizeof b, &t[2]));
+                "consume, settle, blocking, lock, unlock, free, create, cancel, use or exit)",
+                tok_text(b, sizeof b, &t[2]));
 
   struct tl_model_fn *fn = tl_arena_alloc(st->arena, sizeof *fn);
   if (!fn) return nomem(f);
+  tl_model_fn_clear(fn);
   fn->name = tl_arena_strdup(st->arena, t[1].value);
   if (!fn->name) return nomem(f);
   fn->event = (enum tl_model_event)ev;
-  for (size_t r = 0; r < NROLES; r++) role_ref(fn, &roles[r])->index = TL_ARG_NONE;
-  fn->callback_err = -1;
   fn->model = f->model;
   fn->file = f->name;
   fn->line = (int)ln->line;
@@ -884,7 +889,8 @@ static int stage_commit(tl_models *self, struct stage *st, struct tl_srcerr *err
     if (self->names.size < TL_MODELS_MAX && !str_has(&self->names, st->fns.data[i]->model, str_eq))
       (void)tl_array_push(&self->names, st->fns.data[i]->model);
   for (uint32_t i = 0; i < st->headers.size; i++)
-    if (self->names.size < TL_MODELS_MAX && !str_has(&self->names, st->headers.data[i].model, str_eq))
+    if (self->names.size < TL_MODELS_MAX &&
+        !str_has(&self->names, st->headers.data[i].model, str_eq))
       (void)tl_array_push(&self->names, st->headers.data[i].model);
   return 0;
 }

@@ -169,6 +169,10 @@ const struct tl_model_fn *tl_models_find_in(const tl_models *self,
                                             const struct tl_model_set *set,
                                             const char *fn_name);
 
+/* An entry that does nothing yet: every role absent (TL_ARG_NONE, also roles added later),
+ * callback_err -1, every other field zero. For entries built by code (summaries). */
+void tl_model_fn_clear(struct tl_model_fn *fn);
+
 /* One function's entry parsed from the text an `fn` line has after the name ("start
  * ticket=ret", "await ticket=0 status=ret"): what a source annotation says
  * (include/ticketlint/annotate.h, docs/models.md "Annotations"). The entry and its strings
