@@ -976,6 +976,160 @@ int tl_summary_fails_exit(const struct tl_summaries *self, const struct tl_func 
   return f < self->n && self->fns[f].fails_exit;
 }
 
+/* ---- owners left at rest -------------------------------------------------------------------- */
+
+/* An owner (model owner=: the ring of a cqe) handed to a helper rests after the call when no
+ * path from the call uses it again before it is freed (`io_uring_queue_exit(&ring)`), dies
+ * (a local of the caller, not returned) or the process ends (a call that never returns, a
+ * failing exit of the caller). A ticket of that owner the helper leaves pending is never
+ * met again: an unseen cqe only does harm at its ring's next wait or peek. Any other use of
+ * the owner (a wait, a peek, a call that may wait inside) counts as meeting it. `failing`
+ * walks only the paths on which the call's result may be nonzero (as doom_succs prunes).
+ * The walk is a conjunction: the first path that uses the owner ends it with no, so a block
+ * met again (a loop) may answer yes: the loop's own uses are on the walk already. A walk
+ * past DOOM_BUDGET blocks answers no. */
+struct rest {
+  struct doom dm;                  /* the result r and its only nonzero value, memo, budget */
+  tl_slot_id owner;                /* root slot of the owner in the caller */
+};
+
+static int rest_block(struct rest *d, uint32_t b, uint32_t from, int intact);
+
+static int rest_touches(const struct tl_func *fn, const struct tl_event *ev, tl_slot_id o) {
+  if ((ev->owner && tl_slot_root(fn, ev->owner) == o) ||
+      (ev->ticket && tl_slot_root(fn, ev->ticket) == o) ||
+      (ev->aux && tl_slot_root(fn, ev->aux) == o) || (ev->dst && tl_slot_root(fn, ev->dst) == o))
+    return 1;
+  for (uint32_t i = 0; i < ev->nuses; i++)
+    if (ev->uses[i] && tl_slot_root(fn, ev->uses[i]) == o) return 1;
+  for (uint32_t i = 0; ev->args && i < ev->nargs; i++)
+    if ((ev->args[i].slot && tl_slot_root(fn, ev->args[i].slot) == o) ||
+        (ev->args[i].addr && tl_slot_root(fn, ev->args[i].addr) == o))
+      return 1;
+  return 0;
+}
+
+static int rest_walk(struct rest *d, uint32_t b, uint32_t from, int intact) {
+  const struct tl_func *fn = d->dm.fn;
+  const struct tl_block *blk = &fn->blocks[b];
+  for (uint32_t i = from; i < blk->nevents; i++) {
+    const struct tl_event *ev = &blk->events[i];
+    if (ev->kind == TL_EV_CALL && (ev->flags & TL_F_NORETURN)) return 1;
+    if (ev->kind == TL_EV_RETURN) {
+      if (rest_touches(fn, ev, d->owner)) return 0;              /* the owner is returned */
+      if (tl_lc_slot_owned(fn, d->owner)) return 1;              /* it dies here */
+      return d->dm.caller_fails && ((ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
+                                    (intact && ev->nuses == 1 && ev->uses[0] == d->dm.r));
+    }
+    if (ev->model && ev->model->event == TL_ME_FREE && ev->aux != TL_SLOT_NONE &&
+        tl_slot_root(fn, ev->aux) == d->owner)
+      return 1;                                                  /* freed */
+    if (rest_touches(fn, ev, d->owner)) return 0;
+    if (d->dm.r && ev->kind == TL_EV_ASSIGN && ev->dst == d->dm.r && (ev->flags & TL_F_NONZERO))
+      intact = !d->dm.has_only || ev->value == d->dm.only;
+    else if (d->dm.r && (ev->dst == d->dm.r || ev->aux == d->dm.r || ev->ticket == d->dm.r))
+      intact = 0;
+  }
+  if (blk->nsuccs == 0 || b == fn->exit) return 0;
+  uint32_t may = doom_succs(&d->dm, blk, intact);
+  for (uint32_t k = 0; k < blk->nsuccs && k < 32; k++)
+    if ((may & (1u << k)) && !rest_block(d, blk->succs[k], 0, intact)) return 0;
+  return blk->nsuccs <= 32;
+}
+
+static int rest_block(struct rest *d, uint32_t b, uint32_t from, int intact) {
+  if (b >= d->dm.fn->nblocks) return 0;
+  uint8_t *m = &d->dm.memo[b * 2 + (intact ? 1 : 0)];
+  if (*m == DOOM_VISITING) return 1;   /* a cycle: if it ever uses the owner, that use says no */
+  if (*m != DOOM_UNSEEN) return *m == DOOM_YES;
+  if (d->dm.budget == 0) return 0;
+  d->dm.budget--;
+  *m = DOOM_VISITING;
+  int yes = rest_walk(d, b, from, intact);
+  *m = yes ? DOOM_YES : DOOM_NO;
+  return yes;
+}
+
+/* The parameter of fn the owner slot o belongs to (o is it, or what it points to), or -1. */
+static int owner_param_of(const struct tl_func *fn, tl_slot_id o) {
+  if (o == TL_SLOT_NONE || o >= fn->nslots) return -1;
+  tl_slot_id root = tl_slot_root(fn, o);
+  for (uint32_t k = 0; k < 64; k++) {
+    tl_slot_id pk = param_slot(fn, k);
+    if (pk == TL_SLOT_NONE) break;
+    if (pk == root) return (int)k;
+  }
+  return -1;
+}
+
+/* For each static helper of the unit (address never taken, called at least once) that waits
+ * or peeks on an owner it was handed (parameter k, or what it points to): bit k of
+ * owner_rests when that owner rests after every call, of owner_rests_fail when it rests on
+ * the paths where the call's result is nonzero. */
+static int find_resting_owners(struct tl_unit *unit, struct tl_summaries *ss) {
+  uint32_t most = 0, n = ss->n < unit->nfuncs ? ss->n : unit->nfuncs;
+  for (uint32_t g = 0; g < unit->nfuncs; g++)
+    if (unit->funcs[g].nblocks > most) most = unit->funcs[g].nblocks;
+  uint8_t *memo = malloc((size_t)most * 2 + 2);
+  if (!memo) return TL_ENOMEM;
+  for (uint32_t f = 0; f < n; f++) {
+    const struct tl_func *callee = &unit->funcs[f];
+    uint64_t want = 0;
+    ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = 0;
+    if (!callee->name || !(callee->flags & TL_FN_STATIC) || (callee->flags & TL_FN_ADDR_TAKEN))
+      continue;
+    for (uint32_t b = 0; b < callee->nblocks; b++)
+      for (uint32_t i = 0; i < callee->blocks[b].nevents; i++) {
+        const struct tl_event *ev = &callee->blocks[b].events[i];
+        int k = ev->kind == TL_EV_START ? owner_param_of(callee, ev->owner) : -1;
+        if (k >= 0) want |= (uint64_t)1 << k;
+      }
+    uint64_t all = want, fail = want;
+    int calls = 0;
+    for (uint32_t g = 0; g < unit->nfuncs && (all | fail); g++) {
+      const struct tl_func *fn = &unit->funcs[g];
+      for (uint32_t b = 0; b < fn->nblocks && (all | fail); b++)
+        for (uint32_t i = 0; i < fn->blocks[b].nevents && (all | fail); i++) {
+          const struct tl_event *ev = &fn->blocks[b].events[i];
+          if (!ev->callee || strcmp(ev->callee, callee->name) != 0) continue;
+          calls++;
+          for (uint32_t k = 0; k < 64; k++) {
+            if (!((all | fail) & ((uint64_t)1 << k))) continue;
+            tl_slot_id a = ev->args && k < ev->nargs
+                             ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
+                             : TL_SLOT_NONE;
+            for (int failing = 0; failing < 2; failing++) {
+              uint64_t *bits = failing ? &fail : &all;
+              if (!(*bits & ((uint64_t)1 << k))) continue;
+              struct rest d = {{fn, failing ? ev->dst : TL_SLOT_NONE,
+                                g < n && ss->fns[g].fails_exit, memo, DOOM_BUDGET, 0, 0},
+                               a ? tl_slot_root(fn, a) : TL_SLOT_NONE};
+              if (failing) d.dm.has_only = only_nonzero_result(callee, &d.dm.only);
+              memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 2);
+              if (!a || (failing && !ev->dst) || !rest_walk(&d, b, i + 1, failing))
+                *bits &= ~((uint64_t)1 << k);
+            }
+          }
+        }
+    }
+    if (calls) ss->fns[f].owner_rests = all, ss->fns[f].owner_rests_fail = fail | all;
+  }
+  free(memo);
+  return 0;
+}
+
+int tl_summary_owner_rests(const struct tl_summaries *self, const struct tl_func *fn,
+                           tl_slot_id owner, int failing) {
+  if (!self || !fn || !self->unit || fn < self->unit->funcs ||
+      fn >= self->unit->funcs + self->unit->nfuncs)
+    return 0;
+  uint32_t f = (uint32_t)(fn - self->unit->funcs);
+  int k = owner_param_of(fn, owner);
+  if (f >= self->n || k < 0) return 0;
+  uint64_t bits = failing ? self->fns[f].owner_rests_fail : self->fns[f].owner_rests;
+  return (int)((bits >> k) & 1);
+}
+
 /* ---- helpers that never return -------------------------------------------------------------- */
 
 /* 1 when no path from fn's entry returns: each reaches a call that does not return
@@ -1047,6 +1201,7 @@ int tl_summary_run(struct tl_unit *unit) {
   if (!err) err = tl_summaries_apply(unit, ss);
   if (!err) err = mark_nonzero_returns(unit);
   if (!err) err = find_fails_exits(unit, (struct tl_summaries *)ss);
+  if (!err) err = find_resting_owners(unit, (struct tl_summaries *)ss);
   if (!err) unit->summaries = ss;
   return err;
 }

@@ -73,6 +73,9 @@ struct tl_summary {
   struct tl_model_fn model;      /* the primary effect as a model entry */
   const struct tl_event *via;    /* the primary effect's event inside the function */
   int fails_exit;                /* a nonzero result ends the process in failure (below) */
+  uint64_t owner_rests;          /* bit k: the owner handed in as parameter k rests after
+                                    every call (tl_summary_owner_rests) */
+  uint64_t owner_rests_fail;     /* ... after every call whose result is nonzero */
 };
 
 struct tl_summaries {
@@ -101,6 +104,18 @@ int tl_summary_run(struct tl_unit *unit);
  * itself, returned from a function for which this holds). A least fixed point over the
  * unit: recursion proves nothing. Computed by tl_summary_run after the rewrite. */
 int tl_summary_fails_exit(const struct tl_summaries *self, const struct tl_func *fn);
+
+/* 1 when a ticket of `owner` (model owner=: the ring of a cqe), a slot of fn that is one of
+ * its parameters or what one points to, may be left pending at fn's return: fn is a static
+ * function whose address is never taken, called at least once, and after every call (with
+ * `failing`: on every path where the call's result may be nonzero) the caller never uses
+ * the owner again before freeing it (model `free`), losing it (a local of the caller that
+ * is not returned) or ending the process (a call that never returns, a failing exit). An
+ * unseen cqe only does harm at its ring's next wait or peek, and there is none. Computed
+ * by tl_summary_run after the failing exits. Owners passed on through several helpers are
+ * not followed: the caller's own return with the owner a parameter answers no. */
+int tl_summary_owner_rests(const struct tl_summaries *self, const struct tl_func *fn,
+                           tl_slot_id owner, int failing);
 
 /* The summary of the unit's function `name`, or NULL. */
 const struct tl_summary *tl_summaries_find(const struct tl_summaries *self, const char *name);

@@ -56,6 +56,14 @@
  * before `return ret;`). A successful end (`return 0` from main) with a
  * ticket pending, or a helper's failure that one caller survives, is still reported.
  *
+ * A ticket of an owner the function was handed (a cqe of the ring a helper's caller passed
+ * in) does harm only at that owner's next use: an unseen cqe is returned again by the
+ * ring's next wait or peek. When every caller of a static helper frees the ring, lets it
+ * die or fails after the call, and never uses it again (for a nonzero return: on the
+ * caller's paths where the result is nonzero), the cqe is not reported
+ * (docs/summaries.md, "Owners at rest"). One caller that waits on the ring again keeps
+ * the finding at the helper.
+ *
  * ## Known limitations
  * An array of tickets is one summarised slot: awaiting one element counts for all of them,
  * so an array filled and then only partly awaited is missed. The analysis does not count
@@ -125,6 +133,20 @@ static int owner_dies(const struct tl_func *fn, const struct tl_event *origin,
   return 1;
 }
 
+/* 1 when the ticket of `origin` belongs to an owner the function was handed (the ring of a
+ * cqe, a parameter or what one points to) that every caller leaves at rest after the call
+ * (summary.h, tl_summary_owner_rests): it frees the ring, lets it die or fails, and never
+ * waits or peeks on it again. A cqe left unseen on it is never met again: no harm. When
+ * `ret` returns a nonzero result, only the callers' paths that see a nonzero result count. */
+static int owner_rests(struct tl_rctx *cx, const struct tl_func *fn,
+                       const struct tl_event *origin, const struct tl_event *ret) {
+  if (!origin || origin->owner == TL_SLOT_NONE) return 0;
+  const struct tl_summaries *ss = tl_rctx_summaries(cx);
+  if (tl_summary_owner_rests(ss, fn, origin->owner, 0)) return 1;
+  return ret && (ret->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) &&
+         tl_summary_owner_rests(ss, fn, origin->owner, 1);
+}
+
 /* The function is left at `where`: every ticket still pending here is lost. The engine
  * keeps the paths of different branch conditions apart, so a fact that is both pending and
  * handed in comes from paths merged at a loop: handed in inside a loop that may, for all
@@ -136,7 +158,8 @@ static void check_exit(struct tl_rctx *cx, void *facts, const struct tl_event *r
   if (!tl_rctx_reporting(cx)) return;
   for (tl_slot_id s = 1; s < lc.fn->nslots; s++) {
     if (!sole_owner(&lc, s) || (tl_lc_fact(&lc, s)->states & given) ||
-        owner_dies(lc.fn, tl_lc_fact(&lc, s)->origin, ret))
+        owner_dies(lc.fn, tl_lc_fact(&lc, s)->origin, ret) ||
+        owner_rests(cx, lc.fn, tl_lc_fact(&lc, s)->origin, ret))
       continue;
     struct tl_diag *d = report_lost(cx, lc.fn, s, tl_lc_fact(&lc, s)->origin);
     tl_note(cx, d, where, "%s without awaiting it", how);
