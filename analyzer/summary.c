@@ -298,13 +298,12 @@ static void make_model(struct tl_summary *s, const struct tl_func *fn, const cha
   struct tl_model_fn *m = &s->model;
   const struct tl_sum_role *primary = NULL;
   struct tl_argref at = none;
-  *m = (struct tl_model_fn){.name = s->name, .ticket = none, .tickets = none, .count = none,
-                            .lend = none, .fill = none, .value = none, .status = none,
-                            .flag = none, .async_fn = none, .offload_fn = none,
-                            .callback = none, .callback_err = -1, .mutex = none,
-                            .buffer = none, .owner = none, .synthesized = 1,
-                            .model = summary_model,
-                            .file = file, .line = (int)fn->loc.line};
+  tl_model_fn_clear(m);
+  m->name = s->name;
+  m->synthesized = 1;
+  m->model = summary_model;
+  m->file = file;
+  m->line = (int)fn->loc.line;
   if (s->ret.effect == TL_SUM_START) primary = &s->ret, at = (struct tl_argref){TL_ARG_RET, 0};
   for (uint32_t k = 0; !primary && k < s->nparams; k++)
     if (s->pointee[k].effect == TL_SUM_START) primary = &s->pointee[k], at = (struct tl_argref){(int)k, 1};
