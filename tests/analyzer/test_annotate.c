@@ -1,67 +1,15 @@
 /* test_annotate.c — source annotations (include/ticketlint/annotate.h): an in-house API
  * declared in a header (tests/analyzer/data/annotate/jobs.h) is modelled without a model
  * file. Each test parses a snippet that includes it. */
-#include <criterion/criterion.h>
-#include <stdio.h>
-#include <string.h>
-
-#include "front.h"
+#include "snippet.h"
 #include "tl_errno.h"
 
-static tl_models *models;
-static struct tl_unit unit;
-static struct tl_diags diags;
-static int unit_open;
+TestSuite(annotate, .init = snippet_setup, .fini = snippet_teardown);
 
-static void setup(void) {
-  struct tl_srcerr err;
-  cr_assert_eq(tl_models_new(&models), 0);
-  cr_assert_eq(tl_models_load_dir(models, TL_SOURCE_MODEL_DIR, &err), 0, "%s", err.msg);
-  tl_diags_init(&diags);
-}
-
-static void teardown(void) {
-  if (unit_open) tl_unit_close(&unit);
-  unit_open = 0;
-  tl_diags_close(&diags);
-  tl_models_free(models);
-}
-
-TestSuite(annotate, .init = setup, .fini = teardown);
-
-#define SNIPPET TL_TEST_BINARY_DIR "/annotate_snippet.c"
-
+/* Parse src after `#include "jobs.h"` (tests/analyzer/data/annotate/jobs.h). */
 static void parse(const char *src) {
-  static char text[8192];
-  snprintf(text, sizeof text, "#include \"jobs.h\"\n%s", src);
   static const char *args[] = {"-I" TL_TEST_DATA_DIR "/annotate", "-I" TL_RUNTIME_INCLUDE_DIR};
-  struct tl_front_opts opts = {.args = args, .nargs = 2, .unsaved_name = SNIPPET,
-                               .unsaved_text = text, .keep_going = 1};
-  if (unit_open) tl_unit_close(&unit);
-  cr_assert_eq(tl_front_clang_parse(SNIPPET, &opts, models, &unit, &diags), 0);
-  unit_open = 1;
-}
-
-static const struct tl_func *func(const char *name) {
-  for (uint32_t i = 0; i < unit.nfuncs; i++)
-    if (strcmp(unit.funcs[i].name, name) == 0) return &unit.funcs[i];
-  cr_assert_fail("no function '%s'", name);
-  return NULL;
-}
-
-static const struct tl_event *call_of(const char *fn, const char *callee) {
-  const struct tl_func *f = func(fn);
-  for (uint32_t b = 0; b < f->nblocks; b++)
-    for (uint32_t i = 0; i < f->blocks[b].nevents; i++)
-      if (f->blocks[b].events[i].callee && strcmp(f->blocks[b].events[i].callee, callee) == 0)
-        return &f->blocks[b].events[i];
-  cr_assert_fail("no call of '%s' in '%s'", callee, fn);
-  return NULL;
-}
-
-static const char *slot_name(const char *fn, tl_slot_id s) {
-  const struct tl_func *f = func(fn);
-  return s && s < f->nslots ? f->slots[s].name : "";
+  cr_assert_eq(snippet_parse("annotate_snippet.c", "#include \"jobs.h\"\n", args, 2, src), 0);
 }
 
 Test(annotate, starts_ret_on_a_prototype_is_a_start_into_an_annotated_typedef) {

@@ -3,58 +3,21 @@
  * Each test parses an inline snippet (an unsaved file that includes the reference runtime)
  * and checks the IR structurally: events, slots, blocks, edges and conditions. Every
  * function produced is also checked with tl_func_verify(). */
-#include <criterion/criterion.h>
-#include <stdio.h>
-#include <string.h>
-
-#include "front.h"
+#include "snippet.h"
 #include "tl_errno.h"
 
-static tl_models *models;
-static struct tl_unit unit;
-static struct tl_diags diags;
-static int unit_open;
+TestSuite(front_clang, .init = snippet_setup, .fini = snippet_teardown);
 
-static void setup(void) {
-  struct tl_srcerr err;
-  cr_assert_eq(tl_models_new(&models), 0);
-  cr_assert_eq(tl_models_load_dir(models, TL_SOURCE_MODEL_DIR, &err), 0, "%s", err.msg);
-  tl_diags_init(&diags);
-}
-
-static void teardown(void) {
-  if (unit_open) tl_unit_close(&unit);
-  unit_open = 0;
-  tl_diags_close(&diags);
-  tl_models_free(models);
-}
-
-TestSuite(front_clang, .init = setup, .fini = teardown);
-
-#define SNIPPET TL_TEST_BINARY_DIR "/front_snippet.c"
-
-/* Parse src (after `#include "ticket.h"`) and verify every function. */
+/* Parse src after `#include "ticket.h"`; every function of the unit must verify. */
 static int parse(const char *src) {
-  static char text[16384];
-  snprintf(text, sizeof text, "#include <stddef.h>\n#include \"ticket.h\"\n%s", src);
   static const char *args[] = {"-I" TL_RUNTIME_INCLUDE_DIR};
-  struct tl_front_opts opts = {.args = args, .nargs = 1, .unsaved_name = SNIPPET,
-                               .unsaved_text = text, .keep_going = 1};
-  if (unit_open) tl_unit_close(&unit);
-  int rc = tl_front_clang_parse(SNIPPET, &opts, models, &unit, &diags);
-  unit_open = 1;
+  int rc = snippet_parse("front_snippet.c", "#include <stddef.h>\n#include \"ticket.h\"\n",
+                         args, 1, src);
   for (uint32_t i = 0; rc == 0 && i < unit.nfuncs; i++) {
     char msg[256];
     cr_assert_eq(tl_func_verify(&unit.funcs[i], msg, sizeof msg), 0, "%s", msg);
   }
   return rc;
-}
-
-static const struct tl_func *func(const char *name) {
-  for (uint32_t i = 0; i < unit.nfuncs; i++)
-    if (strcmp(unit.funcs[i].name, name) == 0) return &unit.funcs[i];
-  cr_assert_fail("no function '%s'", name);
-  return NULL;
 }
 
 static tl_slot_id slot_named(const struct tl_func *f, const char *name) {

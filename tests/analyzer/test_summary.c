@@ -1,48 +1,18 @@
 /* test_summary.c — interprocedural summaries (summary.h): each test parses a snippet
  * (including the reference runtime), runs the summary pass, and checks what a function's
  * summary says and what its callers' calls became. */
-#include <criterion/criterion.h>
-#include <stdio.h>
-#include <string.h>
-
-#include "front.h"
 #include "rule.h"
+#include "snippet.h"
 #include "summary.h"
 #include "tl_errno.h"
 
-static tl_models *models;
-static struct tl_unit unit;
-static struct tl_diags diags;
-static int unit_open;
-
-static void setup(void) {
-  struct tl_srcerr err;
-  cr_assert_eq(tl_models_new(&models), 0);
-  cr_assert_eq(tl_models_load_dir(models, TL_SOURCE_MODEL_DIR, &err), 0, "%s", err.msg);
-  tl_diags_init(&diags);
-}
-
-static void teardown(void) {
-  if (unit_open) tl_unit_close(&unit);
-  unit_open = 0;
-  tl_diags_close(&diags);
-  tl_models_free(models);
-}
-
-TestSuite(summary, .init = setup, .fini = teardown);
-
-#define SNIPPET TL_TEST_BINARY_DIR "/summary_snippet.c"
+TestSuite(summary, .init = snippet_setup, .fini = snippet_teardown);
 
 /* Parse src after `#include "ticket.h"`, then run the summary pass. */
 static void parse(const char *src) {
-  static char text[16384];
-  snprintf(text, sizeof text, "#include <stddef.h>\n#include \"ticket.h\"\n%s", src);
   static const char *args[] = {"-I" TL_RUNTIME_INCLUDE_DIR};
-  struct tl_front_opts opts = {.args = args, .nargs = 1, .unsaved_name = SNIPPET,
-                               .unsaved_text = text, .keep_going = 1};
-  if (unit_open) tl_unit_close(&unit);
-  cr_assert_eq(tl_front_clang_parse(SNIPPET, &opts, models, &unit, &diags), 0);
-  unit_open = 1;
+  cr_assert_eq(snippet_parse("summary_snippet.c", "#include <stddef.h>\n#include \"ticket.h\"\n",
+                             args, 1, src), 0);
   cr_assert_eq(tl_summary_run(&unit), 0);
   cr_assert_not_null(unit.summaries);
 }
@@ -51,20 +21,6 @@ static const struct tl_summary *summary(const char *name) {
   const struct tl_summary *s = tl_summaries_find(unit.summaries, name);
   cr_assert_not_null(s, "no summary of '%s'", name);
   return s;
-}
-
-/* The first event of function fn whose callee is `callee`. */
-static const struct tl_event *call_of(const char *fn, const char *callee) {
-  for (uint32_t f = 0; f < unit.nfuncs; f++) {
-    if (strcmp(unit.funcs[f].name, fn) != 0) continue;
-    for (uint32_t b = 0; b < unit.funcs[f].nblocks; b++)
-      for (uint32_t i = 0; i < unit.funcs[f].blocks[b].nevents; i++) {
-        const struct tl_event *ev = &unit.funcs[f].blocks[b].events[i];
-        if (ev->callee && strcmp(ev->callee, callee) == 0) return ev;
-      }
-  }
-  cr_assert_fail("no call of '%s' in '%s'", callee, fn);
-  return NULL;
 }
 
 /* Number of events of kind k in function fn. */
@@ -77,13 +33,6 @@ static int count_kind(const char *fn, enum tl_ev_kind k) {
         n += unit.funcs[f].blocks[b].events[i].kind == k;
   }
   return n;
-}
-
-static const char *slot_name(const char *fn, tl_slot_id s) {
-  for (uint32_t f = 0; f < unit.nfuncs; f++)
-    if (strcmp(unit.funcs[f].name, fn) == 0 && s && s < unit.funcs[f].nslots)
-      return unit.funcs[f].slots[s].name;
-  return "";
 }
 
 Test(summary, wrapper_returning_a_ticket_is_a_start) {
