@@ -791,15 +791,27 @@ static int mark_nonzero_returns(struct tl_unit *unit) {
   return 0;
 }
 
-/* ---- failing exits ------------------------------------------------------------------------
- * Which functions' nonzero-constant returns end the process (tl_summary_fails_exit). For one
- * call, a depth-first walk from the call over the caller's blocks asks "does every path on
- * which the result r may be nonzero end the process in failure?", with r either still the
- * call's result (a branch on it prunes the side where it is zero, and, when every nonzero
+/* ---- failing exits and owners at rest --------------------------------------------------
+ * Two questions about one call of a function of the unit, answered by one depth-first walk
+ * from the call over the caller's blocks, with r the call's result: either still it
+ * (`intact`: a branch on it prunes the side where it is zero, and, when every nonzero
  * return of the callee is the same constant c, `r == c` prunes its false side; `return r`
- * counts) or overwritten since. A block met again on the walk (a loop) answers no, and so does a walk
- * past DOOM_BUDGET blocks; the fixed point stops after DOOM_ROUNDS rounds (both prove less,
- * never more: a 100k-line function or a deep chain of helpers stays linear). */
+ * counts) or overwritten since.
+ *  - Failing exits (tl_summary_fails_exit), owner NONE: does every path on which r may be
+ *    nonzero end the process in failure? A block met again (a loop) answers no.
+ *  - Owners at rest (tl_summary_owner_rests): an owner (model owner=: the ring of a cqe)
+ *    handed to the callee rests after the call when no path from the call uses it again
+ *    before it is freed (`io_uring_queue_exit(&ring)`), dies (a local of the caller, not
+ *    returned) or the process ends (a call that never returns, a failing exit of the
+ *    caller). A ticket of that owner the callee leaves pending is never met again: an unseen
+ *    cqe only does harm at its ring's next wait or peek. Any other use of the owner (a wait,
+ *    a peek, a call that may wait inside) counts as meeting it. With a result r the walk
+ *    takes only the paths on which r may be nonzero; without, every path. The walk is a
+ *    conjunction: the first path that uses the owner ends it with no, so a block met again
+ *    (a loop) answers yes: the loop's own uses are on the walk already.
+ * A walk past DOOM_BUDGET blocks answers no; the failing-exit fixed point stops after
+ * DOOM_ROUNDS rounds (both prove less, never more: a 100k-line function or a deep chain of
+ * helpers stays linear). */
 
 enum { DOOM_UNSEEN, DOOM_VISITING, DOOM_YES, DOOM_NO };
 
@@ -808,16 +820,24 @@ enum { DOOM_UNSEEN, DOOM_VISITING, DOOM_YES, DOOM_NO };
 
 struct doom {
   const struct tl_func *fn;
-  tl_slot_id r;                    /* the call's result */
+  tl_slot_id r;                    /* the call's result (NONE: every path) */
   int caller_fails;                /* the caller's own failing returns end the process */
   uint8_t *memo;                   /* [block * 2 + intact] */
   uint32_t budget;                 /* blocks left to visit */
   int has_only;                    /* the callee's only nonzero result is `only` */
   long long only;
+  tl_slot_id owner;                /* owners at rest: root slot of the owner in the caller */
 };
 
 /* One call of a function of the unit: caller, block, event. */
 struct call_site { uint32_t fn, block, event; };
+
+/* The calls of each function f of the unit: sites[first[f] .. first[f + 1]). */
+struct call_index {
+  uint32_t *first;
+  struct call_site *sites;
+  uint8_t *memo;                   /* room for a walk of the unit's longest function */
+};
 
 static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact);
 
@@ -854,7 +874,22 @@ static int only_nonzero_result(const struct tl_func *fn, long long *only) {
   return seen;
 }
 
-/* From event `from` of block b on, r nonzero (intact: still the call's result). */
+/* 1 when event ev uses slot o (its root). */
+static int touches(const struct tl_func *fn, const struct tl_event *ev, tl_slot_id o) {
+  if ((ev->owner && tl_slot_root(fn, ev->owner) == o) ||
+      (ev->ticket && tl_slot_root(fn, ev->ticket) == o) ||
+      (ev->aux && tl_slot_root(fn, ev->aux) == o) || (ev->dst && tl_slot_root(fn, ev->dst) == o))
+    return 1;
+  for (uint32_t i = 0; i < ev->nuses; i++)
+    if (ev->uses[i] && tl_slot_root(fn, ev->uses[i]) == o) return 1;
+  for (uint32_t i = 0; ev->args && i < ev->nargs; i++)
+    if ((ev->args[i].slot && tl_slot_root(fn, ev->args[i].slot) == o) ||
+        (ev->args[i].addr && tl_slot_root(fn, ev->args[i].addr) == o))
+      return 1;
+  return 0;
+}
+
+/* From event `from` of block b on (intact: r is still the call's result). */
 static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int intact) {
   const struct tl_func *fn = d->fn;
   const struct tl_block *blk = &fn->blocks[b];
@@ -862,9 +897,16 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int intact) {
     const struct tl_event *ev = &blk->events[i];
     if (ev->kind == TL_EV_CALL && (ev->flags & TL_F_NORETURN)) return 1;
     if (ev->kind == TL_EV_RETURN) {
-      if (!d->caller_fails) return 0;
-      return (ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
-             (intact && ev->nuses == 1 && ev->uses[0] == d->r);
+      if (d->owner && touches(fn, ev, d->owner)) return 0;     /* the owner is returned */
+      if (d->owner && tl_lc_slot_owned(fn, d->owner)) return 1;  /* it dies here */
+      return d->caller_fails && ((ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
+                                 (intact && ev->nuses == 1 && ev->uses[0] == d->r));
+    }
+    if (d->owner) {
+      if (ev->model && ev->model->event == TL_ME_FREE && ev->aux != TL_SLOT_NONE &&
+          tl_slot_root(fn, ev->aux) == d->owner)
+        return 1;                                                /* freed */
+      if (touches(fn, ev, d->owner)) return 0;
     }
     if (d->r && ev->kind == TL_EV_ASSIGN && ev->dst == d->r && (ev->flags & TL_F_NONZERO))
       intact = !d->has_only || ev->value == d->only;  /* `ret = T_EXIT_FAIL;`: still nonzero */
@@ -880,7 +922,7 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int intact) {
 static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact) {
   if (b >= d->fn->nblocks) return 0;
   uint8_t *m = &d->memo[b * 2 + (intact ? 1 : 0)];
-  if (*m == DOOM_VISITING) return 0;
+  if (*m == DOOM_VISITING) return d->owner != TL_SLOT_NONE;     /* a loop: see above */
   if (*m != DOOM_UNSEEN) return *m == DOOM_YES;
   if (d->budget == 0) return 0;
   d->budget--;
@@ -890,55 +932,58 @@ static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact) {
   return yes;
 }
 
-/* 1 when the call at event i of block b of fn has its nonzero results end the process. */
-static int call_fails(const struct tl_func *fn, uint32_t b, uint32_t i, int caller_fails,
-                      uint8_t *memo, const struct tl_func *callee) {
-  const struct tl_event *ev = &fn->blocks[b].events[i];
-  if (ev->kind != TL_EV_CALL || ev->dst == TL_SLOT_NONE) return 0;
-  struct doom d = {fn, ev->dst, caller_fails, memo, DOOM_BUDGET, 0, 0};
-  d.has_only = only_nonzero_result(callee, &d.only);
+/* Walk from the event after the call site c (its own block is not memoised: the walk starts
+ * mid-block), for the result r (NONE: every path) and owner o (NONE: failing exits). */
+static int walk_from_call(const struct tl_unit *unit, const struct tl_summaries *ss,
+                          uint8_t *memo, const struct call_site *c, const struct tl_func *callee,
+                          tl_slot_id r, tl_slot_id o) {
+  const struct tl_func *fn = &unit->funcs[c->fn];
+  struct doom d = {fn, r, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo, DOOM_BUDGET,
+                   0, 0, o};
+  if (r) d.has_only = only_nonzero_result(callee, &d.only);
   memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 2);
-  /* the call's own block, from the event after it: not memoised (it starts mid-block) */
-  return doom_walk(&d, b, i + 1, 1);
+  return doom_walk(&d, c->block, c->event + 1, r != TL_SLOT_NONE);
 }
 
-static int find_fails_exits(struct tl_unit *unit, struct tl_summaries *ss) {
-  uint32_t most = 0, nsites = 0, n = ss->n < unit->nfuncs ? ss->n : unit->nfuncs;
-  for (uint32_t g = 0; g < unit->nfuncs; g++) {
-    const struct tl_func *fn = &unit->funcs[g];
-    if (fn->nblocks > most) most = fn->nblocks;
-    for (uint32_t b = 0; b < fn->nblocks; b++)
-      for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) nsites += !!fn->blocks[b].events[i].callee;
-  }
-  /* the calls of each function of the unit, grouped by callee (first[f] .. first[f + 1]) */
-  uint8_t *memo = malloc((size_t)most * 2 + 2);
-  uint32_t *first = calloc((size_t)n + 2, sizeof *first);
-  struct call_site *sites = malloc(((size_t)nsites + 1) * sizeof *sites);
-  uint32_t *callee_of_site = malloc(((size_t)nsites + 1) * sizeof *callee_of_site);
-  int err = TL_ENOMEM;
-  if (!memo || !first || !sites || !callee_of_site) goto done;
-  uint32_t k = 0;
-  for (uint32_t g = 0; g < unit->nfuncs; g++) {
-    const struct tl_func *fn = &unit->funcs[g];
-    for (uint32_t b = 0; b < fn->nblocks; b++)
-      for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
-        const char *callee = fn->blocks[b].events[i].callee;
-        if (!callee) continue;
-        uint32_t f = tl_unit_find_func(unit, callee);
-        callee_of_site[k] = f < n ? f : UINT32_MAX;
-        sites[k++] = (struct call_site){g, b, i};
-        if (f < n) first[f + 1]++;
-      }
-  }
-  for (uint32_t f = 0; f < n; f++) first[f + 1] += first[f];
-  struct call_site *sorted = malloc(((size_t)first[n] + 1) * sizeof *sorted);
-  uint32_t *fill = calloc((size_t)n + 1, sizeof *fill);
-  if (!sorted || !fill) { free(sorted); free(fill); goto done; }
-  for (uint32_t s = 0; s < k; s++)
-    if (callee_of_site[s] != UINT32_MAX)
-      sorted[first[callee_of_site[s]] + fill[callee_of_site[s]]++] = sites[s];
-  free(fill);
+static void call_index_free(struct call_index *x) {
+  free(x->first);
+  free(x->sites);
+  free(x->memo);
+}
 
+/* Index the calls of the unit's functions by callee (every event naming one). */
+static int call_index_build(const struct tl_unit *unit, uint32_t n, struct call_index *x) {
+  uint32_t most = 0;
+  for (uint32_t g = 0; g < unit->nfuncs; g++)
+    if (unit->funcs[g].nblocks > most) most = unit->funcs[g].nblocks;
+  *x = (struct call_index){calloc((size_t)n + 2, sizeof *x->first), NULL,
+                           malloc((size_t)most * 2 + 2)};
+  uint32_t *fill = calloc((size_t)n + 1, sizeof *fill);
+  int err = x->first && x->memo && fill ? 0 : TL_ENOMEM;
+  for (int pass = 0; !err && pass < 2; pass++) {   /* count each callee's calls, place them */
+    if (pass == 1) {
+      for (uint32_t f = 0; f < n; f++) x->first[f + 1] += x->first[f];
+      x->sites = malloc(((size_t)x->first[n] + 1) * sizeof *x->sites);
+      if (!x->sites) err = TL_ENOMEM;
+    }
+    for (uint32_t g = 0; !err && g < unit->nfuncs; g++) {
+      const struct tl_func *fn = &unit->funcs[g];
+      for (uint32_t b = 0; b < fn->nblocks; b++)
+        for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+          uint32_t f = tl_unit_find_func(unit, fn->blocks[b].events[i].callee);
+          if (f >= n) continue;
+          if (pass == 0) x->first[f + 1]++;
+          else x->sites[x->first[f] + fill[f]++] = (struct call_site){g, b, i};
+        }
+    }
+  }
+  free(fill);
+  if (err) call_index_free(x);
+  return err;
+}
+
+static void find_fails_exits(const struct tl_unit *unit, struct tl_summaries *ss,
+                             const struct call_index *x, uint32_t n) {
   for (uint32_t f = 0; f < n; f++)
     ss->fns[f].fails_exit = unit->funcs[f].name && strcmp(unit->funcs[f].name, "main") == 0;
   for (int changed = 1, round = 0; changed && round < DOOM_ROUNDS; round++) {
@@ -946,25 +991,18 @@ static int find_fails_exits(struct tl_unit *unit, struct tl_summaries *ss) {
     for (uint32_t f = 0; f < n; f++) {
       const struct tl_func *callee = &unit->funcs[f];
       if (ss->fns[f].fails_exit || !callee->name || !(callee->flags & TL_FN_STATIC) ||
-          (callee->flags & TL_FN_ADDR_TAKEN) || first[f] == first[f + 1])
+          (callee->flags & TL_FN_ADDR_TAKEN) || x->first[f] == x->first[f + 1])
         continue;
       int ok = 1;
-      for (uint32_t s = first[f]; s < first[f + 1] && ok; s++) {
-        const struct call_site *c = &sorted[s];
-        ok = call_fails(&unit->funcs[c->fn], c->block, c->event,
-                        c->fn < n && ss->fns[c->fn].fails_exit, memo, callee);
+      for (uint32_t s = x->first[f]; s < x->first[f + 1] && ok; s++) {
+        const struct call_site *c = &x->sites[s];
+        const struct tl_event *ev = &unit->funcs[c->fn].blocks[c->block].events[c->event];
+        ok = ev->kind == TL_EV_CALL && ev->dst != TL_SLOT_NONE &&
+             walk_from_call(unit, ss, x->memo, c, callee, ev->dst, TL_SLOT_NONE);
       }
       if (ok) ss->fns[f].fails_exit = changed = 1;
     }
   }
-  free(sorted);
-  err = 0;
-done:
-  free(memo);
-  free(first);
-  free(sites);
-  free(callee_of_site);
-  return err;
 }
 
 int tl_summary_fails_exit(const struct tl_summaries *self, const struct tl_func *fn) {
@@ -973,80 +1011,6 @@ int tl_summary_fails_exit(const struct tl_summaries *self, const struct tl_func 
     return fn && fn->name && strcmp(fn->name, "main") == 0;
   uint32_t f = (uint32_t)(fn - self->unit->funcs);
   return f < self->n && self->fns[f].fails_exit;
-}
-
-/* ---- owners left at rest -------------------------------------------------------------------- */
-
-/* An owner (model owner=: the ring of a cqe) handed to a helper rests after the call when no
- * path from the call uses it again before it is freed (`io_uring_queue_exit(&ring)`), dies
- * (a local of the caller, not returned) or the process ends (a call that never returns, a
- * failing exit of the caller). A ticket of that owner the helper leaves pending is never
- * met again: an unseen cqe only does harm at its ring's next wait or peek. Any other use of
- * the owner (a wait, a peek, a call that may wait inside) counts as meeting it. `failing`
- * walks only the paths on which the call's result may be nonzero (as doom_succs prunes).
- * The walk is a conjunction: the first path that uses the owner ends it with no, so a block
- * met again (a loop) may answer yes: the loop's own uses are on the walk already. A walk
- * past DOOM_BUDGET blocks answers no. */
-struct rest {
-  struct doom dm;                  /* the result r and its only nonzero value, memo, budget */
-  tl_slot_id owner;                /* root slot of the owner in the caller */
-};
-
-static int rest_block(struct rest *d, uint32_t b, uint32_t from, int intact);
-
-static int rest_touches(const struct tl_func *fn, const struct tl_event *ev, tl_slot_id o) {
-  if ((ev->owner && tl_slot_root(fn, ev->owner) == o) ||
-      (ev->ticket && tl_slot_root(fn, ev->ticket) == o) ||
-      (ev->aux && tl_slot_root(fn, ev->aux) == o) || (ev->dst && tl_slot_root(fn, ev->dst) == o))
-    return 1;
-  for (uint32_t i = 0; i < ev->nuses; i++)
-    if (ev->uses[i] && tl_slot_root(fn, ev->uses[i]) == o) return 1;
-  for (uint32_t i = 0; ev->args && i < ev->nargs; i++)
-    if ((ev->args[i].slot && tl_slot_root(fn, ev->args[i].slot) == o) ||
-        (ev->args[i].addr && tl_slot_root(fn, ev->args[i].addr) == o))
-      return 1;
-  return 0;
-}
-
-static int rest_walk(struct rest *d, uint32_t b, uint32_t from, int intact) {
-  const struct tl_func *fn = d->dm.fn;
-  const struct tl_block *blk = &fn->blocks[b];
-  for (uint32_t i = from; i < blk->nevents; i++) {
-    const struct tl_event *ev = &blk->events[i];
-    if (ev->kind == TL_EV_CALL && (ev->flags & TL_F_NORETURN)) return 1;
-    if (ev->kind == TL_EV_RETURN) {
-      if (rest_touches(fn, ev, d->owner)) return 0;              /* the owner is returned */
-      if (tl_lc_slot_owned(fn, d->owner)) return 1;              /* it dies here */
-      return d->dm.caller_fails && ((ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
-                                    (intact && ev->nuses == 1 && ev->uses[0] == d->dm.r));
-    }
-    if (ev->model && ev->model->event == TL_ME_FREE && ev->aux != TL_SLOT_NONE &&
-        tl_slot_root(fn, ev->aux) == d->owner)
-      return 1;                                                  /* freed */
-    if (rest_touches(fn, ev, d->owner)) return 0;
-    if (d->dm.r && ev->kind == TL_EV_ASSIGN && ev->dst == d->dm.r && (ev->flags & TL_F_NONZERO))
-      intact = !d->dm.has_only || ev->value == d->dm.only;
-    else if (d->dm.r && (ev->dst == d->dm.r || ev->aux == d->dm.r || ev->ticket == d->dm.r))
-      intact = 0;
-  }
-  if (blk->nsuccs == 0 || b == fn->exit) return 0;
-  uint32_t may = doom_succs(&d->dm, blk, intact);
-  for (uint32_t k = 0; k < blk->nsuccs && k < 32; k++)
-    if ((may & (1u << k)) && !rest_block(d, blk->succs[k], 0, intact)) return 0;
-  return blk->nsuccs <= 32;
-}
-
-static int rest_block(struct rest *d, uint32_t b, uint32_t from, int intact) {
-  if (b >= d->dm.fn->nblocks) return 0;
-  uint8_t *m = &d->dm.memo[b * 2 + (intact ? 1 : 0)];
-  if (*m == DOOM_VISITING) return 1;   /* a cycle: if it ever uses the owner, that use says no */
-  if (*m != DOOM_UNSEEN) return *m == DOOM_YES;
-  if (d->dm.budget == 0) return 0;
-  d->dm.budget--;
-  *m = DOOM_VISITING;
-  int yes = rest_walk(d, b, from, intact);
-  *m = yes ? DOOM_YES : DOOM_NO;
-  return yes;
 }
 
 /* The parameter of fn the owner slot o belongs to (o is it, or what it points to), or -1. */
@@ -1065,12 +1029,8 @@ static int owner_param_of(const struct tl_func *fn, tl_slot_id o) {
  * or peeks on an owner it was handed (parameter k, or what it points to): bit k of
  * owner_rests when that owner rests after every call, of owner_rests_fail when it rests on
  * the paths where the call's result is nonzero. */
-static int find_resting_owners(struct tl_unit *unit, struct tl_summaries *ss) {
-  uint32_t most = 0, n = ss->n < unit->nfuncs ? ss->n : unit->nfuncs;
-  for (uint32_t g = 0; g < unit->nfuncs; g++)
-    if (unit->funcs[g].nblocks > most) most = unit->funcs[g].nblocks;
-  uint8_t *memo = malloc((size_t)most * 2 + 2);
-  if (!memo) return TL_ENOMEM;
+static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries *ss,
+                                const struct call_index *x, uint32_t n) {
   for (uint32_t f = 0; f < n; f++) {
     const struct tl_func *callee = &unit->funcs[f];
     uint64_t want = 0;
@@ -1084,37 +1044,28 @@ static int find_resting_owners(struct tl_unit *unit, struct tl_summaries *ss) {
         if (k >= 0) want |= (uint64_t)1 << k;
       }
     uint64_t all = want, fail = want;
-    int calls = 0;
-    for (uint32_t g = 0; g < unit->nfuncs && (all | fail); g++) {
-      const struct tl_func *fn = &unit->funcs[g];
-      for (uint32_t b = 0; b < fn->nblocks && (all | fail); b++)
-        for (uint32_t i = 0; i < fn->blocks[b].nevents && (all | fail); i++) {
-          const struct tl_event *ev = &fn->blocks[b].events[i];
-          if (!ev->callee || strcmp(ev->callee, callee->name) != 0) continue;
-          calls++;
-          for (uint32_t k = 0; k < 64; k++) {
-            if (!((all | fail) & ((uint64_t)1 << k))) continue;
-            tl_slot_id a = ev->args && k < ev->nargs
-                             ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
-                             : TL_SLOT_NONE;
-            for (int failing = 0; failing < 2; failing++) {
-              uint64_t *bits = failing ? &fail : &all;
-              if (!(*bits & ((uint64_t)1 << k))) continue;
-              struct rest d = {{fn, failing ? ev->dst : TL_SLOT_NONE,
-                                g < n && ss->fns[g].fails_exit, memo, DOOM_BUDGET, 0, 0},
-                               a ? tl_slot_root(fn, a) : TL_SLOT_NONE};
-              if (failing) d.dm.has_only = only_nonzero_result(callee, &d.dm.only);
-              memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 2);
-              if (!a || (failing && !ev->dst) || !rest_walk(&d, b, i + 1, failing))
-                *bits &= ~((uint64_t)1 << k);
-            }
-          }
+    for (uint32_t s = x->first[f]; s < x->first[f + 1] && (all | fail); s++) {
+      const struct call_site *c = &x->sites[s];
+      const struct tl_func *fn = &unit->funcs[c->fn];
+      const struct tl_event *ev = &fn->blocks[c->block].events[c->event];
+      for (uint32_t k = 0; k < 64; k++) {
+        if (!((all | fail) & ((uint64_t)1 << k))) continue;
+        tl_slot_id a = ev->args && k < ev->nargs
+                         ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
+                         : TL_SLOT_NONE;
+        tl_slot_id o = a ? tl_slot_root(fn, a) : TL_SLOT_NONE;
+        for (int failing = 0; failing < 2; failing++) {
+          uint64_t *bits = failing ? &fail : &all;
+          if (!(*bits & ((uint64_t)1 << k))) continue;
+          if (!a || (failing && !ev->dst) ||
+              !walk_from_call(unit, ss, x->memo, c, callee, failing ? ev->dst : TL_SLOT_NONE, o))
+            *bits &= ~((uint64_t)1 << k);
         }
+      }
     }
-    if (calls) ss->fns[f].owner_rests = all, ss->fns[f].owner_rests_fail = fail | all;
+    if (x->first[f] < x->first[f + 1])
+      ss->fns[f].owner_rests = all, ss->fns[f].owner_rests_fail = fail | all;
   }
-  free(memo);
-  return 0;
 }
 
 int tl_summary_owner_rests(const struct tl_summaries *self, const struct tl_func *fn,
@@ -1199,8 +1150,17 @@ int tl_summary_run(struct tl_unit *unit) {
   if (!err) err = tl_summaries_compute(unit, unit->arena, &ss);
   if (!err) err = tl_summaries_apply(unit, ss);
   if (!err) err = mark_nonzero_returns(unit);
-  if (!err) err = find_fails_exits(unit, (struct tl_summaries *)ss);
-  if (!err) err = find_resting_owners(unit, (struct tl_summaries *)ss);
+  if (!err) {
+    struct tl_summaries *w = (struct tl_summaries *)ss;
+    uint32_t n = w->n < unit->nfuncs ? w->n : unit->nfuncs;
+    struct call_index x;
+    err = call_index_build(unit, n, &x);
+    if (!err) {
+      find_fails_exits(unit, w, &x, n);
+      find_resting_owners(unit, w, &x, n);
+      call_index_free(&x);
+    }
+  }
   if (!err) unit->summaries = ss;
   return err;
 }
