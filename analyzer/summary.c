@@ -306,7 +306,8 @@ static void make_model(struct tl_summary *s, const struct tl_func *fn, const cha
   m->line = (int)fn->loc.line;
   if (s->ret.effect == TL_SUM_START) primary = &s->ret, at = (struct tl_argref){TL_ARG_RET, 0};
   for (uint32_t k = 0; !primary && k < s->nparams; k++)
-    if (s->pointee[k].effect == TL_SUM_START) primary = &s->pointee[k], at = (struct tl_argref){(int)k, 1};
+    if (s->pointee[k].effect == TL_SUM_START)
+      primary = &s->pointee[k], at = (struct tl_argref){(int)k, 1};
   for (int want = TL_SUM_AWAIT; want <= TL_SUM_READ && !primary; want++)
     for (uint32_t k = 0; !primary && k < s->nparams; k++) {
       if (want != TL_SUM_READ && s->params[k].effect >= TL_SUM_AWAIT &&
@@ -370,7 +371,8 @@ static void summarise(struct ctx *c, uint32_t f) {
   /* every start, for `return t` and `*out = t` */
   uint32_t nev = 0, nstarts = 0;
   for (uint32_t b = 0; b < fn->nblocks; b++) nev += fn->blocks[b].nevents;
-  struct effect *starts = tl_arena_alloc(c->arena, ((size_t)nev * MAX_EFFECTS + 1) * sizeof *starts);
+  struct effect *starts =
+      tl_arena_alloc(c->arena, ((size_t)nev * MAX_EFFECTS + 1) * sizeof *starts);
   if (!starts) {
     c->err = TL_ENOMEM;
     return;
@@ -1011,6 +1013,12 @@ int tl_summary_fails_exit(const struct tl_summaries *self, const struct tl_func 
     return fn && fn->name && strcmp(fn->name, "main") == 0;
   uint32_t f = (uint32_t)(fn - self->unit->funcs);
   return f < self->n && self->fns[f].fails_exit;
+}
+
+int tl_summary_return_fails(const struct tl_summaries *self, const struct tl_func *fn,
+                            const struct tl_event *ret) {
+  return ret && ret->kind == TL_EV_RETURN && (ret->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) &&
+         tl_summary_fails_exit(self, fn);
 }
 
 /* The parameter of fn the owner slot o belongs to (o is it, or what it points to), or -1. */

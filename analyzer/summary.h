@@ -104,6 +104,12 @@ int tl_summary_run(struct tl_unit *unit);
  * itself, returned from a function for which this holds). A least fixed point over the
  * unit: recursion proves nothing. Computed by tl_summary_run after the rewrite. */
 int tl_summary_fails_exit(const struct tl_summaries *self, const struct tl_func *fn);
+/* 1 when the RETURN event `ret` of fn ends the process in failure: it returns a nonzero
+ * constant (TL_F_NONZERO) or a variable known nonzero there (TL_F_NONZERO_VAR), and fn's
+ * failing returns end the process (tl_summary_fails_exit). A sink for the rules, as a call
+ * to exit() is. */
+int tl_summary_return_fails(const struct tl_summaries *self, const struct tl_func *fn,
+                            const struct tl_event *ret);
 
 /* 1 when a ticket of `owner` (model owner=: the ring of a cqe), a slot of fn that is one of
  * its parameters or what one points to, may be left pending at fn's return: fn is a static

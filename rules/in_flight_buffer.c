@@ -330,8 +330,7 @@ static void on_event(struct tl_rctx *cx, void *facts, const struct tl_event *ev)
  * tl_summary_fails_exit) is a sink, as a call to exit() is: the process goes, and the
  * threads and operations with it. */
 static void on_return(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
-  if (!(ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
-      !tl_summary_fails_exit(tl_rctx_summaries(cx), tl_rctx_func(cx)))
+  if (!tl_summary_return_fails(tl_rctx_summaries(cx), tl_rctx_func(cx), ev))
     check_exit(cx, facts, ev->loc, ev->ticket);
   tl_lc_event(cx, facts, ev);
   sweep(cx, facts);

@@ -68,8 +68,8 @@
  * An array of tickets is one summarised slot: awaiting one element counts for all of them,
  * so an array filled and then only partly awaited is missed. The analysis does not count
  * loop iterations: a ticket issued before a loop and handed in inside it is taken as
- * handed in when the loop's condition ends it, even though the loop might run zero times. Functions of the same file are followed
- * through their summaries (docs/summaries.md): a helper that returns or writes out a ticket
+ * handed in when the loop's condition ends it, even though the loop might run zero times.
+ * Functions of the same file are followed through their summaries (docs/summaries.md): a helper that returns or writes out a ticket
  * it issued is itself a start; functions of other files are not followed, and a helper
  * that runs the event loop is not taken as a run of it. Tickets reached through
  * pointers, parameters and globals belong to someone else and are never reported. Two
@@ -209,9 +209,7 @@ static void on_write(struct tl_rctx *cx, void *facts, const struct tl_event *ev)
  * call to exit(): nothing pending is lost that the process could still miss. */
 static void on_return(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
   tl_lc_event(cx, facts, ev);      /* what is returned escapes first */
-  if ((ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) &&
-      tl_summary_fails_exit(tl_rctx_summaries(cx), tl_rctx_func(cx)))
-    return;
+  if (tl_summary_return_fails(tl_rctx_summaries(cx), tl_rctx_func(cx), ev)) return;
   check_exit(cx, facts, ev, ev->loc, "returns here");
 }
 
