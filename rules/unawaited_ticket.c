@@ -69,11 +69,12 @@
  * so an array filled and then only partly awaited is missed. The analysis does not count
  * loop iterations: a ticket issued before a loop and handed in inside it is taken as
  * handed in when the loop's condition ends it, even though the loop might run zero times.
- * Functions of the same file are followed through their summaries (docs/summaries.md): a helper that returns or writes out a ticket
- * it issued is itself a start; functions of other files are not followed, and a helper
- * that runs the event loop is not taken as a run of it. Tickets reached through
- * pointers, parameters and globals belong to someone else and are never reported. Two
- * tickets from the same call that are lost on different paths give one finding, with the
+ * Functions of the same file are followed through their summaries (docs/summaries.md): a
+ * helper that returns or writes out a ticket it issued is itself a start; functions of
+ * other files are not followed, and a helper that runs the event loop is not taken as a run
+ * of it. Tickets reached through pointers, parameters and globals belong to someone else
+ * and are never reported. Two tickets from the same call that are lost on different paths
+ * give one finding, with the
  * note of the first path found. A failing exit must be a constant or a variable known
  * nonzero on every path to the return, and a helper's failure is followed only through direct
  * calls branching on its result; a helper whose address is taken, or that is not `static`,
