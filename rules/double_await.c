@@ -36,10 +36,14 @@
  * Array elements are one summarised slot, so awaiting `reqs[i]` twice in a loop cannot be
  * told from awaiting each element once: on elements only a whole-array await after the
  * elements were collected, or an element awaited after a whole-array await, is reported,
- * and only when nothing was started into the array in between on any path. Rows of a
- * two-dimensional array (`tk_await_all(rows[i], ...)`) are never reported. Reading a collected ticket
- * (`tk_value`, `tk_state`) is not reported here.
+ * and only when nothing was started into the array in between on any path (also a path the
+ * analysis keeps apart: the one that skips a loop of starts, which a counted loop never
+ * takes). Rows of a two-dimensional array (`tk_await_all(rows[i], ...)`) are never
+ * reported. Reading a collected ticket (`tk_value`, `tk_state`) is not reported here.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "lifecycle.h"
 #include "rule_docs.h"
 
@@ -67,6 +71,84 @@ static void note_first(struct tl_rctx *cx, struct tl_diag *d, const struct tl_ev
   }
 }
 
+/* Where event ev lies in fn: its block and index; 0 when it is no event of fn. */
+static int event_pos(const struct tl_func *fn, const struct tl_event *ev, uint32_t *b,
+                     uint32_t *i) {
+  for (uint32_t k = 0; k < fn->nblocks; k++) {
+    const struct tl_block *blk = &fn->blocks[k];
+    if (blk->nevents && ev >= blk->events && ev < blk->events + blk->nevents) {
+      *b = k;
+      *i = (uint32_t)(ev - blk->events);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Marks in `seen` every block reachable from the successors of block `from` (each block is
+ * pushed once: `stack` holds nblocks ids). */
+static void mark_reachable(const struct tl_func *fn, uint32_t from, unsigned char *seen,
+                           uint32_t *stack) {
+  uint32_t n = 0, b = from;
+  for (;;) {
+    for (uint32_t k = 0; k < fn->blocks[b].nsuccs; k++) {
+      uint32_t s = fn->blocks[b].succs[k];
+      if (s < fn->nblocks && !seen[s]) {
+        seen[s] = 1;
+        stack[n++] = s;
+      }
+    }
+    if (!n) return;
+    b = stack[--n];
+  }
+}
+
+/* 1 when some path from event `first` to event `ev` may pass a START into the array whose
+ * summarised element is `elem` (or on out of memory: then say nothing). The element slot is
+ * "the element touched last"; the engine keeps paths apart by their branch conditions, so
+ * the path that skips a loop of starts (`for (i = 0; i < N; i++) MPI_Irecv(..., &r[i]);`,
+ * which runs when N > 0) reaches the second await alone, with the array still collected.
+ * Another element may have been started there: a whole-array await is only a second
+ * hand-in when no path between the two starts anything into the array. */
+static int started_between(const struct tl_func *fn, const struct tl_event *first,
+                           const struct tl_event *ev, tl_slot_id elem) {
+  uint32_t fb, fi, eb, ei;
+  if (!first || !event_pos(fn, first, &fb, &fi) || !event_pos(fn, ev, &eb, &ei)) return 0;
+  tl_slot_id array = fn->slots[elem].parent;
+  unsigned char *after = calloc(fn->nblocks, 1), *before = calloc(fn->nblocks, 1);
+  uint32_t *stack = calloc(fn->nblocks + 1, sizeof *stack);
+  int found = 1;
+  if (!after || !before || !stack) goto done;
+  found = 0;
+  mark_reachable(fn, fb, after, stack);
+  for (uint32_t b = 0; b < fn->nblocks && !found; b++) {
+    const struct tl_block *blk = &fn->blocks[b];
+    for (uint32_t i = 0; i < blk->nevents && !found; i++) {
+      const struct tl_event *st = &blk->events[i];
+      if (st->kind != TL_EV_START || !tl_lc_slot_within(fn, st->ticket, array)) continue;
+      if (!(after[b] || (b == fb && i > fi))) continue;          /* after the first */
+      if (b == eb && i < ei) { found = 1; break; }               /* before ev, same block */
+      memset(before, 0, fn->nblocks);
+      mark_reachable(fn, b, before, stack);
+      found = before[eb];
+    }
+  }
+done:
+  free(after);
+  free(before);
+  free(stack);
+  return found;
+}
+
+/* The summarised element slot s lies in: s itself or its nearest ELEM ancestor. */
+static tl_slot_id elem_of(const struct tl_func *fn, tl_slot_id s) {
+  while (s != TL_SLOT_NONE && s < fn->nslots && fn->slots[s].kind != TL_SLOT_ELEM) {
+    if (fn->slots[s].parent >= s) return TL_SLOT_NONE;
+    s = fn->slots[s].parent;
+  }
+  return s;
+}
+
 /* Does slot s hold a ticket that is (summaries: must be) already handed in, as seen by
  * the hand-in ev? */
 static int collected(const struct tl_lc *lc, tl_slot_id s, const struct tl_event *ev) {
@@ -86,7 +168,10 @@ static int collected(const struct tl_lc *lc, tl_slot_id s, const struct tl_event
    * await after it is a second hand-in; a single element after a whole-array await too;
    * a single element after a single element may be another element. */
   if (f->states & ~(uint32_t)HANDED_IN) return 0;
-  return ev->kind == TL_EV_AWAIT_ALL || (f->collect && f->collect->kind == TL_EV_AWAIT_ALL);
+  if (ev->kind != TL_EV_AWAIT_ALL && !(f->collect && f->collect->kind == TL_EV_AWAIT_ALL))
+    return 0;
+  tl_slot_id e = elem_of(lc->fn, s);
+  return e == TL_SLOT_NONE || !started_between(lc->fn, f->collect, ev, e);
 }
 
 /* ---- handlers ---------------------------------------------------------------------- */
