@@ -85,17 +85,18 @@ static int event_pos(const struct tl_func *fn, const struct tl_event *ev, uint32
   return 0;
 }
 
-/* Marks in `seen` every block reachable from the successors of block `from` (each block is
- * pushed once: `stack` holds nblocks ids). */
-static void mark_reachable(const struct tl_func *fn, uint32_t from, unsigned char *seen,
-                           uint32_t *stack) {
+/* Marks in `seen` every block reachable from the successors of block `from` without passing
+ * through block `stop` (marked when reached, not left; each block is pushed once: `stack`
+ * holds nblocks ids). */
+static void mark_reachable(const struct tl_func *fn, uint32_t from, uint32_t stop,
+                           unsigned char *seen, uint32_t *stack) {
   uint32_t n = 0, b = from;
   for (;;) {
     for (uint32_t k = 0; k < fn->blocks[b].nsuccs; k++) {
       uint32_t s = fn->blocks[b].succs[k];
       if (s < fn->nblocks && !seen[s]) {
         seen[s] = 1;
-        stack[n++] = s;
+        if (s != stop) stack[n++] = s;
       }
     }
     if (!n) return;
@@ -103,13 +104,14 @@ static void mark_reachable(const struct tl_func *fn, uint32_t from, unsigned cha
   }
 }
 
-/* 1 when some path from event `first` to event `ev` may pass a START into the array whose
- * summarised element is `elem` (or on out of memory: then say nothing). The element slot is
- * "the element touched last"; the engine keeps paths apart by their branch conditions, so
- * the path that skips a loop of starts (`for (i = 0; i < N; i++) MPI_Irecv(..., &r[i]);`,
- * which runs when N > 0) reaches the second await alone, with the array still collected.
- * Another element may have been started there: a whole-array await is only a second
- * hand-in when no path between the two starts anything into the array. */
+/* 1 when some path from event `first` (at fb:fi) to event `ev` (at eb:ei) passes a START into
+ * the array whose summarised element is `elem`, without passing `first` again (or on out of
+ * memory: then say nothing). The element slot is "the element touched last"; the engine
+ * keeps paths apart by their branch conditions, so the path that skips a loop of starts
+ * (`for (i = 0; i < N; i++) MPI_Irecv(..., &r[i]);`, which runs when N > 0) reaches the
+ * second await alone, with the array still collected. Another element may have been started
+ * there: a whole-array await is only a second hand-in when no path between the two starts
+ * anything into the array. */
 static int started_between(const struct tl_func *fn, const struct tl_event *first,
                            const struct tl_event *ev, tl_slot_id elem) {
   uint32_t fb, fi, eb, ei;
@@ -120,17 +122,22 @@ static int started_between(const struct tl_func *fn, const struct tl_event *firs
   int found = 1;
   if (!after || !before || !stack) goto done;
   found = 0;
-  mark_reachable(fn, fb, after, stack);
+  mark_reachable(fn, fb, UINT32_MAX, after, stack);
   for (uint32_t b = 0; b < fn->nblocks && !found; b++) {
     const struct tl_block *blk = &fn->blocks[b];
     for (uint32_t i = 0; i < blk->nevents && !found; i++) {
       const struct tl_event *st = &blk->events[i];
       if (st->kind != TL_EV_START || !tl_lc_slot_within(fn, st->ticket, array)) continue;
       if (!(after[b] || (b == fb && i > fi))) continue;          /* after the first */
-      if (b == eb && i < ei) { found = 1; break; }               /* before ev, same block */
+      int first_next = b == fb && i < fi;                         /* first follows it here */
+      if (b == eb && i < ei && !(first_next && fi < ei)) {       /* ev follows it here */
+        found = 1;
+        break;
+      }
+      if (first_next) continue;
       memset(before, 0, fn->nblocks);
-      mark_reachable(fn, b, before, stack);
-      found = before[eb];
+      mark_reachable(fn, b, fb, before, stack);
+      found = before[eb] && (eb != fb || ei < fi);
     }
   }
 done:
