@@ -107,6 +107,9 @@ struct name_ent {
 };
 struct label { const char *name; uint32_t block; };
 struct jump { uint32_t brk, cont; };
+/* The buffer a `create` names for the requests of one ticket slot (lend= or fill=), handed
+ * to the `persistent` starts of that slot; `flags` 0 when creates into it disagree. */
+struct made { tl_slot_id ticket, buf; uint32_t flags; };   /* flags: TL_F_LENDS|FILLS|FIXED_BUFFER */
 struct sw { uint32_t ncases_base; uint32_t dflt; };
 struct fnref { const char *name; uint32_t flag; };
 
@@ -139,6 +142,7 @@ struct fe {
   TL_ARRAY(struct sw) sws;
   TL_ARRAY(uint32_t) cases;
   TL_ARRAY(uint32_t) indirect;      /* blocks ending in a computed goto */
+  TL_ARRAY(struct made) made;       /* buffers of the creates lowered so far */
 };
 
 enum want_kind { W_VALUE, W_DISCARD, W_VOID, W_INTO };
@@ -812,6 +816,93 @@ static enum op unop(struct fe *fe, CXCursor c, CXCursor operand) {
   return OP_UNKNOWN;
 }
 
+/* A `create` into ticket slot t names buffer buf (flags TL_F_LENDS or TL_F_FILLS): remember
+ * it for the persistent starts of t; creates into one slot naming different buffers (a send
+ * and a receive request in one array) leave it unknown. */
+static void made_note(struct fe *fe, tl_slot_id t, tl_slot_id buf, uint32_t flags) {
+  if (t == TL_SLOT_NONE || buf == TL_SLOT_NONE) return;
+  for (uint32_t i = 0; i < fe->made.size; i++) {
+    struct made *m = &fe->made.data[i];
+    if (m->ticket != t) continue;
+    if (m->buf != buf || m->flags != flags) m->flags = 0;
+    return;
+  }
+  if (tl_array_push(&fe->made, ((struct made){t, buf, flags})) < 0) set_err(fe, TL_ENOMEM);
+}
+
+/* 1 when integer constant expression c (`0`, `N - 1`, an enum constant). */
+static int is_const_int(CXCursor c) {
+  CXEvalResult r = clang_Cursor_Evaluate(c);
+  if (!r) return 0;
+  int k = clang_EvalResult_getKind(r) == CXEval_Int;
+  clang_EvalResult_dispose(r);
+  return k;
+}
+
+/* 1 when expression c names memory at a fixed place of a variable: the variable (`buf`,
+ * `&x`), or a place reached from it by fields, constant indices and constant offsets only
+ * (`&buf[0]`, `&table[0][0]`, `buf + 2`, `(char *)p + 16`, `&s.rows[1]`); casts do not
+ * matter. `&buf[i]` and `p + off` are not: each value of i may name other memory. */
+static int fixed_place(struct fe *fe, CXCursor c, int depth) {
+  uint32_t base, n;
+  int ok = 0;
+  if (depth > 16) return 0;
+  c = strip(fe, c);
+  switch (clang_getCursorKind(c)) {
+  case CXCursor_DeclRefExpr:
+    return 1;
+  case CXCursor_MemberRefExpr:
+  case CXCursor_CStyleCastExpr:
+    n = kids_push(fe, c, &base);
+    if (n >= 1) {
+      CXCursor k = kid(fe, base, n - 1);
+      kids_pop(fe, base);
+      return fixed_place(fe, k, depth + 1);
+    }
+    kids_pop(fe, base);
+    return 0;
+  case CXCursor_UnaryOperator: {
+    CXCursor o = only_kid(fe, c);
+    return !clang_Cursor_isNull(o) && unop(fe, c, o) == OP_ADDR && fixed_place(fe, o, depth + 1);
+  }
+  case CXCursor_ArraySubscriptExpr:
+  case CXCursor_BinaryOperator:
+    n = kids_push(fe, c, &base);
+    if (n == 2) {
+      CXCursor a = kid(fe, base, 0), b = kid(fe, base, 1);
+      kids_pop(fe, base);
+      if (clang_getCursorKind(c) == CXCursor_ArraySubscriptExpr)
+        return is_const_int(b) && fixed_place(fe, a, depth + 1);
+      enum op op = binop(fe, a, b);
+      if (op == OP_ADD && is_const_int(a)) return fixed_place(fe, b, depth + 1);
+      if ((op == OP_ADD || op == OP_SUB) && is_const_int(b)) ok = fixed_place(fe, a, depth + 1);
+      return ok;
+    }
+    kids_pop(fe, base);
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+/* The argument of role r at call c when it is a fixed place (fixed_place): TL_F_FIXED_BUFFER. */
+static uint32_t fixed_buffer_flag(struct fe *fe, CXCursor c, struct tl_argref r, unsigned nargs) {
+  if (r.index < 0 || (unsigned)r.index >= nargs) return 0;
+  return fixed_place(fe, clang_Cursor_getArgument(c, (unsigned)r.index), 0) ? TL_F_FIXED_BUFFER
+                                                                            : 0;
+}
+
+/* A `persistent` start of ticket slot t without a buffer role of its own: the buffer the
+ * create of t named is in flight from here until the activation completes. */
+static void made_lend(struct fe *fe, struct tl_event *ev) {
+  for (uint32_t i = 0; i < fe->made.size; i++) {
+    const struct made *m = &fe->made.data[i];
+    if (m->ticket != ev->ticket || !m->flags) continue;
+    ev->aux = m->buf;
+    ev->flags |= m->flags;
+  }
+}
+
 /* ---- expressions ------------------------------------------------------------------------ */
 
 static struct want want_value(void) { return (struct want){.kind = W_VALUE}; }
@@ -1259,10 +1350,12 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
       if (m->ticket.index != TL_ARG_RET) ev.dst = res;
       if (m->lend.index != TL_ARG_NONE) {
         ev.aux = role_slot(fe, m->lend, args, nargs, res);
-        ev.flags |= TL_F_LENDS;
+        ev.flags |= TL_F_LENDS | fixed_buffer_flag(fe, c, m->lend, nargs);
       } else if (m->fill.index != TL_ARG_NONE) {
         ev.aux = role_slot(fe, m->fill, args, nargs, res);
-        ev.flags |= TL_F_FILLS;
+        ev.flags |= TL_F_FILLS | fixed_buffer_flag(fe, c, m->fill, nargs);
+      } else if (m->persistent && ev.ticket) {
+        made_lend(fe, &ev);
       }
       if (m->timer) ev.flags |= TL_F_TIMER;
       ev.owner = role_slot(fe, m->owner, args, nargs, res);
@@ -1324,6 +1417,12 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     case TL_ME_USE:
       ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
       ev.dst = res;
+      if (m->event == TL_ME_CREATE && m->lend.index != TL_ARG_NONE)
+        made_note(fe, ev.ticket, role_slot(fe, m->lend, args, nargs, res),
+                  TL_F_LENDS | fixed_buffer_flag(fe, c, m->lend, nargs));
+      else if (m->event == TL_ME_CREATE && m->fill.index != TL_ARG_NONE)
+        made_note(fe, ev.ticket, role_slot(fe, m->fill, args, nargs, res),
+                  TL_F_FILLS | fixed_buffer_flag(fe, c, m->fill, nargs));
       break;
     case TL_ME_EXIT:
       ev.flags |= TL_F_NORETURN;
@@ -2242,6 +2341,7 @@ static void func_reset(struct fe *fe) {
   tl_array_clear(&fe->sws);
   tl_array_clear(&fe->cases);
   tl_array_clear(&fe->indirect);
+  tl_array_clear(&fe->made);
   tl_array_clear(&fe->uses);
   fe->f = NULL;
 }
@@ -2389,6 +2489,7 @@ static void fe_close(struct fe *fe) {
   tl_array_free(&fe->sws);
   tl_array_free(&fe->cases);
   tl_array_free(&fe->indirect);
+  tl_array_free(&fe->made);
   free(fe->types);
   free(fe->names);
 }

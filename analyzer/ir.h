@@ -91,9 +91,13 @@ enum {
                                        ASSIGN: assigns a nonzero integer constant */
   TL_F_RUNS_LOOP        = 1u << 17, /* BLOCKING: runs the event loop (model `runs-loop`):
                                        the callbacks of operations started before run */
-  TL_F_NONZERO_VAR      = 1u << 18  /* RETURN: returns an integer variable every path to the
+  TL_F_NONZERO_VAR      = 1u << 18, /* RETURN: returns an integer variable every path to the
                                        return leaves nonzero (`if (ret) return ret;`; set by
                                        the summary pass, summary.c) */
+  TL_F_FIXED_BUFFER     = 1u << 19  /* START: the buffer aux is at a fixed place of a variable:
+                                       the variable, or reached from it by constant indices
+                                       and offsets only (`buf`, `&buf[0]`, `&t[0][0]`,
+                                       `p + 16`), not `&buf[i]` */
 };
 
 /* One argument of a CALL, as the front-end saw it: `slot` holds its value (a variable, a

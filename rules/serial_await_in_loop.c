@@ -29,12 +29,16 @@
  *
  * Nor when every iteration reuses one buffer: a start that fills one whole buffer (`rbuf`,
  * what a pointer variable points to, an array passed whole, a variable declared before the
- * loop and passed by its address, such as a thread's one argument `&d`; not `bufs[i]`,
- * `&buf[i]` or a variable of the loop's body),
+ * loop and passed by its address, such as a thread's one argument `&d`, or a fixed place of
+ * such a variable, reached by constant indices and offsets only: `&buf[0]`, `&t[0][0]`,
+ * `(char *)p + 16`; not `bufs[i]`, `&buf[i]` or a variable of the loop's body),
  * which the next iteration's start fills again, or that lends one the loop writes (the next
  * message, a new allocation). Two such operations cannot be in flight at once: the buffer
  * orders them (ping-pong and latency loops). A whole buffer lent unchanged to every
- * iteration is still reported: those sends could all be in flight together.
+ * iteration is still reported: those sends could all be in flight together. The buffer of a
+ * persistent start (MPI_Start) is the one its `create` named (MPI_Scatter_init's receive
+ * buffer, docs/ir.md): one collective per root, each made over the same `row`, started and
+ * waited one root at a time, is ordered by `row`.
  *
  * Nor is a loop paced on purpose. Awaiting a timer (model `timer`: `tk_sleep`) in a polling
  * loop, one whose exit looks at the world (what a call or poll in the loop returned, or
@@ -77,9 +81,8 @@
  * polling. Nested loops: only the innermost loop holding both the start and the await is
  * considered. One buffer reached another way than the forms above is taken as a buffer per
  * iteration, and the loop is reported although the buffer orders it: a pointer moved by an
- * offset (`(char *)s.buf + s.off`), one element picked by a constant index (`&buf[0]`; the IR
- * keeps no index, and `&buf[i]` is the same element slot), and the buffer of a persistent
- * start, which its `create` names (MPI_Scatter_init), not the start.
+ * offset held in a variable (`(char *)s.buf + s.off`: the offset may change between
+ * iterations).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,15 +272,22 @@ static uint32_t loop_first_line(const struct tl_func *fn, const struct tl_loop *
 
 /* The start's buffer (lend= or fill=) is one whole object, the same in every iteration of l:
  * a variable declared before the loop and handed in by its address (`&d`, a thread's one
- * argument; one declared in the body is a new object each time), what a pointer variable
- * points to (`*rbuf`), or an array variable passed whole (`buf`), not an element picked by
- * an index (`bufs[i]`, `&buf[i]`). */
+ * argument; one declared in the body is a new object each time), or at a fixed place of such
+ * a variable (TL_F_FIXED_BUFFER: `&buf[0]`, `&table[0][0]`, `p + 16`), what a pointer
+ * variable points to (`*rbuf`), or an array variable passed whole (`buf`), not an element
+ * picked by an index (`bufs[i]`, `&buf[i]`). */
 static int whole_buffer(const struct tl_func *fn, const struct tl_loop *l,
                         const struct tl_event *st) {
   tl_slot_id b = st->aux;
   if (!(st->flags & (TL_F_LENDS | TL_F_FILLS)) || b == TL_SLOT_NONE || b >= fn->nslots)
     return 0;
   const struct tl_slot *bs = &fn->slots[b];
+  if (st->flags & TL_F_FIXED_BUFFER) {         /* `&buf[0]`, `buf + 16`: constant indices */
+    const struct tl_slot *rs = &fn->slots[tl_slot_root(fn, b)];
+    if ((rs->kind == TL_SLOT_LOCAL || rs->kind == TL_SLOT_PARAM ||
+         rs->kind == TL_SLOT_GLOBAL) && rs->decl.line < loop_first_line(fn, l))
+      return 1;
+  }
   if (bs->parent == TL_SLOT_NONE)              /* `&d`: the variable itself */
     return (bs->kind == TL_SLOT_LOCAL || bs->kind == TL_SLOT_PARAM ||
             bs->kind == TL_SLOT_GLOBAL) && bs->decl.line < loop_first_line(fn, l);
