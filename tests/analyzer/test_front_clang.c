@@ -766,3 +766,29 @@ Test(front_clang, data_file_lowers) {
   }
   cr_assert_geq(unit.nfuncs, 3);
 }
+
+/* A start's buffer at a fixed place of a variable (constant indices and offsets only) gets
+ * TL_F_FIXED_BUFFER; one picked by a variable index or offset does not (docs/ir.md). */
+Test(front_clang, buffer_at_a_fixed_place) {
+  cr_assert_eq(parse("TK_ASYNC static int job(void *a, void **r) { *r = a; return 0; }\n"
+                     "struct rows { int r[4][4]; };\n"
+                     "void f(tk_loop *l, int *p, int i, long off, struct rows *s) {\n"
+                     "  int buf[8], t[4][4];\n"
+                     "  tk_detach(tk_async(l, job, buf));\n"
+                     "  tk_detach(tk_async(l, job, &buf[0]));\n"
+                     "  tk_detach(tk_async(l, job, &t[0][1]));\n"
+                     "  tk_detach(tk_async(l, job, p + 2));\n"
+                     "  tk_detach(tk_async(l, job, (char *)p + 16));\n"
+                     "  tk_detach(tk_async(l, job, &s->r[1][0]));\n"
+                     "  tk_detach(tk_async(l, job, &buf[i]));\n"
+                     "  tk_detach(tk_async(l, job, (char *)p + off));\n"
+                     "  tk_detach(tk_async(l, job, &t[i][0]));\n"
+                     "}\n"), 0);
+  const struct tl_func *f = func("f");
+  for (int n = 0; n < 9; n++) {
+    const struct tl_event *ev = event(f, TL_EV_START, "tk_async", n, NULL);
+    cr_assert(ev, "start %d", n);
+    cr_assert(ev->flags & TL_F_LENDS, "start %d lends", n);
+    cr_assert_eq(!!(ev->flags & TL_F_FIXED_BUFFER), n < 6, "start %d", n);
+  }
+}
