@@ -221,6 +221,12 @@ Test(model, mpi_model_names_every_nonblocking_call) {
     cr_assert_eq(f->ticket.index, creates[i].req, "%s", creates[i].name);
     cr_assert_eq(f->ticket.deref, 1, "%s", creates[i].name);
   }
+  /* a create names the buffer of its persistent starts; partitioned ones name none */
+  cr_assert_eq(want_fn("MPI_Send_init", TL_ME_CREATE)->lend.index, 0);
+  cr_assert_eq(want_fn("MPI_Recv_init", TL_ME_CREATE)->fill.index, 0);
+  cr_assert_eq(want_fn("MPI_Scatter_init", TL_ME_CREATE)->fill.index, 3);
+  cr_assert_eq(want_fn("MPI_Psend_init", TL_ME_CREATE)->lend.index, TL_ARG_NONE);
+  cr_assert_eq(want_fn("MPI_Precv_init", TL_ME_CREATE)->fill.index, TL_ARG_NONE);
   cr_assert_eq(want_fn("MPI_Cancel", TL_ME_CANCEL)->ticket.deref, 1);
   cr_assert_eq(want_fn("MPI_Pready", TL_ME_USE)->ticket.index, 1);
   cr_assert(tl_models_is_ticket_type(models, "MPI_Request"));
