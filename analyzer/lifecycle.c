@@ -490,24 +490,50 @@ static int null_constant(const struct tl_cond *c) {
   return c->value == 0;
 }
 
-/* The START whose returned status is slot s (`if (pthread_create(&t, ...) != 0)`,
- * `rc = MPI_Isend(...); if (rc)`), in block b or in the chain of single predecessors that
- * leads to it (`r = uv_udp_send(...); ASSERT(r == 0);`, the macro's `do { if` a block of its
- * own), when s was not written after it; else NULL. */
-static const struct tl_event *start_of_status(const struct tl_func *fn, const struct tl_block *b,
-                                              tl_slot_id s) {
-  for (uint32_t hops = 0; hops < 8; hops++) {
-    for (uint32_t i = b->nevents; i-- > 0;) {
+/* The STARTs whose returned status slot s may hold at the end of block b (`if
+ * (pthread_create(&t, ...) != 0)`, `rc = MPI_Isend(...); if (rc)`, `r = uv_udp_send(...);
+ * ASSERT(r == 0);` with the macro's `do { if` a block of its own): searched backwards through
+ * the predecessors, each path ending at the last write of s before b. Several when the paths
+ * meet after different starts (`if (w) ret = io_uring_wait_cqe(...); else ret =
+ * io_uring_peek_cqe(...); if (ret)`). Returns how many (at most STATUS_STARTS_MAX, into
+ * out), 0 when some path reaches a write of s that is no such start, the function's entry,
+ * or more than STATUS_BLOCKS_MAX blocks. */
+#define STATUS_STARTS_MAX 4
+#define STATUS_BLOCKS_MAX 16
+
+static uint32_t starts_of_status(const struct tl_func *fn, const struct tl_block *b,
+                                 tl_slot_id s, const struct tl_event **out) {
+  uint32_t seen[STATUS_BLOCKS_MAX], nseen = 0, todo[STATUS_BLOCKS_MAX], ntodo = 0, n = 0;
+  seen[nseen++] = b->id;
+  for (;;) {
+    const struct tl_event *found = NULL;
+    for (uint32_t i = b->nevents; i-- > 0 && !found;) {
       const struct tl_event *ev = &b->events[i];
       if (ev->kind == TL_EV_START && ev->dst == s && ev->ticket != s && ev->model &&
           ev->model->status.index == TL_ARG_RET)
-        return ev;
-      if (ev->dst == s || ev->aux == s) return NULL;
+        found = ev;
+      else if (ev->dst == s || ev->aux == s)
+        return 0;
     }
-    if (b->npreds != 1 || b->preds[0] == b->id || b->preds[0] >= fn->nblocks) return NULL;
-    b = &fn->blocks[b->preds[0]];
+    if (found) {
+      uint32_t k = 0;
+      while (k < n && out[k] != found) k++;
+      if (k == n && n == STATUS_STARTS_MAX) return 0;
+      if (k == n) out[n++] = found;
+    } else {
+      if (b->id == 0 || b->npreds == 0) return 0;
+      for (uint32_t p = 0; p < b->npreds; p++) {
+        uint32_t pb = b->preds[p], k = 0;
+        if (pb >= fn->nblocks) return 0;
+        while (k < nseen && seen[k] != pb) k++;
+        if (k < nseen) continue;         /* a cycle writes nothing new */
+        if (nseen == STATUS_BLOCKS_MAX) return 0;
+        seen[nseen++] = todo[ntodo++] = pb;
+      }
+    }
+    if (ntodo == 0) return n;
+    b = &fn->blocks[todo[--ntodo]];
   }
-  return NULL;
 }
 
 /* A test of a start's status: on the branch where it failed (nonzero, or negative), the
@@ -515,8 +541,9 @@ static const struct tl_event *start_of_status(const struct tl_func *fn, const st
  * a failure too: success is 0. A named constant counts by its value (`!= thrd_success`). */
 static void refine_status(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
   const struct tl_cond *c = &from->cond;
-  const struct tl_event *st = start_of_status(lc->fn, from, c->slot);
-  if (!st || st->ticket == TL_SLOT_NONE || st->ticket >= lc->fn->nslots) return;
+  const struct tl_event *sts[STATUS_STARTS_MAX];
+  uint32_t nsts = starts_of_status(lc->fn, from, c->slot, sts);
+  if (nsts == 0) return;
   int zero = c->value == 0;        /* a status: its value counts (thrd_success is 0) */
   uint32_t fail_succ;              /* the successor on which the start failed */
   switch (c->cmp) {
@@ -528,11 +555,16 @@ static void refine_status(const struct tl_lc *lc, const struct tl_block *from, u
   case TL_CMP_GE:      if (!zero) return; fail_succ = 1; break;
   default:             return;
   }
-  struct tl_lc_fact *f = tl_lc_fact(lc, st->ticket);
-  if (succ != fail_succ || !(f->states & TL_LC_PENDING) || f->origin != st) return;
-  tl_lc_fact_set(f, TL_LC_NOT_ISSUED);
-  f->unissued = &c->loc;
-  f->why = TL_LC_WHY_TEST;
+  if (succ != fail_succ) return;
+  for (uint32_t k = 0; k < nsts; k++) {
+    const struct tl_event *st = sts[k];
+    if (st->ticket == TL_SLOT_NONE || st->ticket >= lc->fn->nslots) continue;
+    struct tl_lc_fact *f = tl_lc_fact(lc, st->ticket);
+    if (!(f->states & TL_LC_PENDING) || f->origin != st) continue;
+    tl_lc_fact_set(f, TL_LC_NOT_ISSUED);
+    f->unissued = &c->loc;
+    f->why = TL_LC_WHY_TEST;
+  }
 }
 
 /* The answers of completing polls (model `completes`), per function of the unit: for each

@@ -150,7 +150,9 @@ void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev);
  * ticket (`if (!t)`, `if (t == NULL)`, `if (t)`) makes it NOT_ISSUED where it is null and
  * drops NOT_ISSUED where it is not; a test of a start's returned status (model
  * `status=ret`: `if (pthread_create(&t, ...) != 0)`) makes its ticket NOT_ISSUED where the
- * start failed. */
+ * start failed; when paths from several starts meet before the test (`if (w) ret =
+ * io_uring_wait_cqe(...); else ret = io_uring_peek_cqe(...); if (ret)`), the ticket of
+ * whichever of them issued it on this path. */
 void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ);
 /* 1 when the edge from block `from` to block `to` leaves a loop whose body hands slot s in
  * (await, consume, detach, escape) at a point `from` dominates, and never starts into s:
