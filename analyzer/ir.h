@@ -111,7 +111,8 @@ struct tl_event {
   struct tl_loc loc;                /* the whole call or expression */
   tl_slot_id ticket, dst, aux;
   tl_slot_id owner;                 /* START: the object the ticket belongs to (model owner=:
-                                       the io_uring whose cqe it is), NONE when not said */
+                                       the io_uring whose cqe it is), NONE when not said;
+                                       CALL of a model `reap`: the owner it reaps */
   uint32_t nuses;
   tl_slot_id *uses;
   const char *callee;               /* interned; NULL when not a call */

@@ -314,6 +314,13 @@ static void apply_call(const struct tl_lc *lc, const struct tl_event *ev) {
           tl_lc_slot_within(fn, f->origin->owner, ev->aux))
         hand_in(lc, s, TL_LC_DETACHED, ev);
     }
+  if (ev->model && ev->model->event == TL_ME_REAP && ev->owner != TL_SLOT_NONE)
+    for (tl_slot_id s = 1; s < fn->nslots; s++) {      /* reaping the owner collects them */
+      const struct tl_lc_fact *f = tl_lc_fact(lc, s);
+      if ((f->states & TL_LC_PENDING) && f->origin && f->origin->owner &&
+          tl_lc_slot_within(fn, f->origin->owner, ev->owner))
+        hand_in(lc, s, TL_LC_COLLECTED, ev);
+    }
   for (uint32_t i = 0; i < ev->nuses; i++) {
     tl_slot_id u = ev->uses[i];
     if (u == TL_SLOT_NONE || u >= fn->nslots) continue;

@@ -56,7 +56,8 @@
  *
  * Owners: a start whose model names an `owner=` (the io_uring a cqe belongs to) records the
  * owner's slot on its event (tl_event.owner). A `free` call of the owner (or of what holds
- * it: io_uring_queue_exit(&ring)) releases every ticket it owns: they become DETACHED.
+ * it: io_uring_queue_exit(&ring)) releases every ticket it owns: they become DETACHED. A
+ * `reap` call of the owner (io_uring_cq_advance(&ring, n)) collects them: COLLECTED.
  *
  * Calls: a call to a function of the same file that issues, awaits, detaches or reads a
  * ticket is already an event of that kind (the summary pass, summary.h, rewrote it before

@@ -67,7 +67,7 @@ static const char *const event_names[] = {
   [TL_ME_CONSUME] = "consume",   [TL_ME_SETTLE] = "settle", [TL_ME_BLOCKING] = "blocking",
   [TL_ME_LOCK] = "lock",         [TL_ME_UNLOCK] = "unlock", [TL_ME_FREE] = "free",
   [TL_ME_CREATE] = "create",     [TL_ME_CANCEL] = "cancel", [TL_ME_USE] = "use",
-  [TL_ME_EXIT] = "exit",
+  [TL_ME_EXIT] = "exit",         [TL_ME_REAP] = "reap",
 };
 #define NEVENTS (sizeof event_names / sizeof event_names[0])
 
@@ -110,7 +110,7 @@ static const struct role {
   { "callback",   offsetof(struct tl_model_fn, callback),   EV(TL_ME_START) | EV(TL_ME_CONSUME) },
   { "mutex",      offsetof(struct tl_model_fn, mutex),      EV(TL_ME_LOCK) | EV(TL_ME_UNLOCK) },
   { "buffer",     offsetof(struct tl_model_fn, buffer),     EV(TL_ME_FREE) },
-  { "owner",      offsetof(struct tl_model_fn, owner),      EV(TL_ME_START) },
+  { "owner",      offsetof(struct tl_model_fn, owner),      EV(TL_ME_START) | EV(TL_ME_REAP) },
 };
 #define NROLES (sizeof roles / sizeof roles[0])
 
@@ -595,7 +595,7 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   if (ev == NEVENTS)
     return merr(f, t[2].line, t[2].col,
                 "unknown event '%s' (expected start, await, await-all, poll, read, detach, "
-                "consume, settle, blocking, lock, unlock, free, create, cancel, use or exit)",
+                "consume, settle, blocking, lock, unlock, free, create, cancel, use, exit or reap)",
                 tok_text(b, sizeof b, &t[2]));
 
   struct tl_model_fn *fn = tl_arena_alloc(st->arena, sizeof *fn);
@@ -731,6 +731,9 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
     break;
   case TL_ME_FREE:
     if (fn->buffer.index == TL_ARG_NONE) missing = "buffer=";
+    break;
+  case TL_ME_REAP:
+    if (fn->owner.index == TL_ARG_NONE) missing = "owner=";
     break;
   default:
     if (fn->ticket.index == TL_ARG_NONE) missing = "ticket=";

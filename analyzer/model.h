@@ -40,10 +40,12 @@ enum tl_model_event {
                        in: lowered as a CALL whose ticket is it (no escape) */
   TL_ME_USE,        /* works with a live ticket without changing its state (MPI_Pready):
                        lowered as a CALL whose ticket is it (no escape) */
-  TL_ME_EXIT        /* never returns: ends the process (MPI_Abort): a CALL with
+  TL_ME_EXIT,       /* never returns: ends the process (MPI_Abort): a CALL with
                        TL_F_NORETURN */
+  TL_ME_REAP        /* hands in every pending ticket of its owner= without freeing the owner
+                       (io_uring_cq_advance): a CALL whose owner is it */
 };
-#define TL_ME_LAST TL_ME_EXIT
+#define TL_ME_LAST TL_ME_REAP
 
 #define TL_ARG_NONE (-1)
 #define TL_ARG_RET  (-2)
