@@ -543,6 +543,44 @@ static uint32_t starts_of_status(const struct tl_func *fn, const struct tl_block
   }
 }
 
+/* The status test of fn whose condition's location is loc (a fact's `unissued`), or NULL. */
+static const struct tl_cond *test_at(const struct tl_func *fn, const struct tl_loc *loc) {
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    if (&fn->blocks[b].cond.loc == loc) return &fn->blocks[b].cond;
+  return NULL;
+}
+
+/* The side of the status test c where the start did not fail: when it says
+ * the status is 0 (`!ret`, `ret == 0`) or not negative (`ret >= 0`, the false side of
+ * `ret < 0`), and an earlier test of the same status on this path (no write of it between:
+ * the starts sts are its last writers) said the start failed with a value that contradicts
+ * it (`ret == -ETIME`, `ret < 0`, or, against 0, any failure), the path is infeasible for
+ * the start's ticket: its fact becomes bottom (`if (ret == -ETIME && flag) ...; else if (ret
+ * < 0) return; io_uring_cqe_seen(ring, cqe);`). */
+static void success_seen_failed(const struct tl_lc *lc, const struct tl_cond *c,
+                                const struct tl_event *const *sts, uint32_t nsts) {
+  if (c->value != 0) return;       /* `ret != -ETIME` says nothing about success */
+  /* this side says status == 0 (`!ret`, `ret == 0`), else status >= 0 (`ret < 0`, `>= 0`) */
+  int zero = c->cmp != TL_CMP_LT && c->cmp != TL_CMP_GE;
+  for (uint32_t k = 0; k < nsts; k++) {
+    const struct tl_event *st = sts[k];
+    if (st->ticket == TL_SLOT_NONE || st->ticket >= lc->fn->nslots) continue;
+    struct tl_lc_fact *f = tl_lc_fact(lc, st->ticket);
+    if (f->states != TL_LC_NOT_ISSUED || f->why != TL_LC_WHY_TEST || !f->unissued) continue;
+    const struct tl_cond *was = test_at(lc->fn, f->unissued);
+    if (!was || was->slot != c->slot || was == c) continue;
+    int negative;                  /* the earlier failure said status < 0 */
+    switch (was->cmp) {
+    case TL_CMP_EQ:      negative = was->value < 0; break;      /* `ret == -ETIME` */
+    case TL_CMP_NE:      negative = was->value < 0; break;      /* false side of `!= -ETIME` */
+    case TL_CMP_LT:      negative = was->value == 0; break;     /* `ret < 0` */
+    case TL_CMP_GE:      negative = was->value == 0; break;     /* false side of `>= 0` */
+    default:             negative = 0; break;                   /* `ret`, `ret != 0` */
+    }
+    if (zero || negative) tl_lc_fact_set(f, 0);                  /* infeasible */
+  }
+}
+
 /* A test of a start's status: on the branch where it failed (nonzero, or negative), the
  * start issued nothing. A status equal to a nonzero code (`ret == -ETIME`, `== EAGAIN`) is
  * a failure too: success is 0. A named constant counts by its value (`!= thrd_success`). */
@@ -562,7 +600,10 @@ static void refine_status(const struct tl_lc *lc, const struct tl_block *from, u
   case TL_CMP_GE:      if (!zero) return; fail_succ = 1; break;
   default:             return;
   }
-  if (succ != fail_succ) return;
+  if (succ != fail_succ) {
+    success_seen_failed(lc, c, sts, nsts);
+    return;
+  }
   for (uint32_t k = 0; k < nsts; k++) {
     const struct tl_event *st = sts[k];
     if (st->ticket == TL_SLOT_NONE || st->ticket >= lc->fn->nslots) continue;

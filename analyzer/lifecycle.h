@@ -153,7 +153,10 @@ void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev);
  * `status=ret`: `if (pthread_create(&t, ...) != 0)`) makes its ticket NOT_ISSUED where the
  * start failed; when paths from several starts meet before the test (`if (w) ret =
  * io_uring_wait_cqe(...); else ret = io_uring_peek_cqe(...); if (ret)`), the ticket of
- * whichever of them issued it on this path. */
+ * whichever of them issued it on this path. A second test of the same status on a path where
+ * an earlier one said the start failed (`ret == -ETIME`, `ret < 0`, `ret != 0`) makes its
+ * side that says success (`ret >= 0`, `ret == 0`) infeasible when the values contradict: the
+ * ticket's fact becomes bottom there. */
 void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ);
 /* 1 when the edge from block `from` to block `to` leaves a loop whose body hands slot s in
  * (await, consume, detach, escape) at a point `from` dominates, and never starts into s:
