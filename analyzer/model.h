@@ -95,6 +95,10 @@ struct tl_model_fn {
                                    annotate.h), not from a model file */
   unsigned runs_loop : 1;       /* blocking: runs the event loop (uv_run, g_main_loop_run):
                                    the callbacks of operations started before run here */
+  unsigned refetch : 1;         /* start: hands out the head of its owner's queue: into a
+                                   place whose ticket, fetched there last, is still pending
+                                   and unread, it fetches that same ticket again
+                                   (io_uring_peek_cqe after a wait) */
   unsigned sync_without_cb : 1; /* start: with a null pointer constant as its callback=
                                    argument the call runs synchronously and blocks (a
                                    uv_fs_* call without a callback) */
