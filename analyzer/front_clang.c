@@ -2274,6 +2274,8 @@ static void lower_function(struct fe *fe, CXCursor fn, uint32_t prev_end) {
     f->loc.col = col;
   }
   if (clang_Cursor_getStorageClass(fn) == CX_SC_Static) f->flags |= TL_FN_STATIC;
+  else if (clang_equalCursors(clang_getCanonicalCursor(fn), fn))
+    f->flags |= TL_FN_UNDECLARED;          /* its definition is its first declaration */
   if (name_off != NO_OFF && has_marker(fe, name_off)) f->flags |= TL_FN_ASYNC_MARKED;
   if (annotations(fe, fn, NULL, 0) & AN_ASYNC) f->flags |= TL_FN_ASYNC_MARKED;   /* TL_ASYNC */
 

@@ -1014,6 +1014,16 @@ static int call_index_build(const struct tl_unit *unit, uint32_t n, struct call_
   return err;
 }
 
+/* 1 when every call of fn is in the unit: fn is static, or the unit is a program's main
+ * file (it defines main) and no header declares fn (TL_FN_UNDECLARED): another file could
+ * only call it through a declaration of its own, which -Wmissing-prototypes exists to
+ * prevent. And fn's address is never taken. */
+static int calls_all_seen(const struct tl_unit *unit, const struct tl_func *fn) {
+  if (!fn->name || (fn->flags & TL_FN_ADDR_TAKEN)) return 0;
+  if (fn->flags & TL_FN_STATIC) return 1;
+  return (fn->flags & TL_FN_UNDECLARED) && tl_unit_find_func(unit, "main") < unit->nfuncs;
+}
+
 static void find_fails_exits(const struct tl_unit *unit, struct tl_summaries *ss,
                              const struct call_index *x, uint32_t n) {
   for (uint32_t f = 0; f < n; f++)
@@ -1022,8 +1032,7 @@ static void find_fails_exits(const struct tl_unit *unit, struct tl_summaries *ss
     changed = 0;
     for (uint32_t f = 0; f < n; f++) {
       const struct tl_func *callee = &unit->funcs[f];
-      if (ss->fns[f].fails_exit || !callee->name || !(callee->flags & TL_FN_STATIC) ||
-          (callee->flags & TL_FN_ADDR_TAKEN) || x->first[f] == x->first[f + 1])
+      if (ss->fns[f].fails_exit || !calls_all_seen(unit, callee) || x->first[f] == x->first[f + 1])
         continue;
       int ok = 1;
       for (uint32_t s = x->first[f]; s < x->first[f + 1] && ok; s++) {
@@ -1073,8 +1082,7 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
     const struct tl_func *callee = &unit->funcs[f];
     uint64_t want = 0;
     ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = ss->fns[f].owner_rests_neg = 0;
-    if (!callee->name || !(callee->flags & TL_FN_STATIC) || (callee->flags & TL_FN_ADDR_TAKEN))
-      continue;
+    if (!calls_all_seen(unit, callee)) continue;
     for (uint32_t b = 0; b < callee->nblocks; b++)
       for (uint32_t i = 0; i < callee->blocks[b].nevents; i++) {
         const struct tl_event *ev = &callee->blocks[b].events[i];
