@@ -1274,6 +1274,7 @@ static enum tl_ev_kind ev_of_model(enum tl_model_event me) {
   case TL_ME_CANCEL:    return TL_EV_CALL;      /* a CALL whose ticket is the cancelled one */
   case TL_ME_USE:       return TL_EV_CALL;      /* a CALL whose ticket is the one used */
   case TL_ME_EXIT:      return TL_EV_CALL;      /* a CALL that never returns */
+  case TL_ME_REAP:      return TL_EV_CALL;      /* a CALL whose owner is the reaped one */
   }
   return TL_EV_CALL;
 }
@@ -1427,9 +1428,14 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     case TL_ME_EXIT:
       ev.flags |= TL_F_NORETURN;
       break;
+    case TL_ME_REAP:
+      ev.owner = role_slot(fe, m->owner, args, nargs, res);
+      ev.dst = res;
+      break;
     }
     if (m->event != TL_ME_START && m->event != TL_ME_BLOCKING && m->event != TL_ME_LOCK &&
         m->event != TL_ME_UNLOCK && m->event != TL_ME_CREATE && m->event != TL_ME_EXIT &&
+        m->event != TL_ME_REAP &&
         arg_not_ticket(fe, c, m->ticket.index != TL_ARG_NONE ? m->ticket : m->tickets, args,
                        nargs))
       ev.flags |= TL_F_NOT_TICKET;
@@ -2368,6 +2374,8 @@ static void lower_function(struct fe *fe, CXCursor fn, uint32_t prev_end) {
     f->loc.col = col;
   }
   if (clang_Cursor_getStorageClass(fn) == CX_SC_Static) f->flags |= TL_FN_STATIC;
+  else if (clang_equalCursors(clang_getCanonicalCursor(fn), fn))
+    f->flags |= TL_FN_UNDECLARED;          /* its definition is its first declaration */
   if (name_off != NO_OFF && has_marker(fe, name_off)) f->flags |= TL_FN_ASYNC_MARKED;
   if (annotations(fe, fn, NULL, 0) & AN_ASYNC) f->flags |= TL_FN_ASYNC_MARKED;   /* TL_ASYNC */
 

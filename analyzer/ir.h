@@ -115,7 +115,8 @@ struct tl_event {
   struct tl_loc loc;                /* the whole call or expression */
   tl_slot_id ticket, dst, aux;
   tl_slot_id owner;                 /* START: the object the ticket belongs to (model owner=:
-                                       the io_uring whose cqe it is), NONE when not said */
+                                       the io_uring whose cqe it is), NONE when not said;
+                                       CALL of a model `reap`: the owner it reaps */
   uint32_t nuses;
   tl_slot_id *uses;
   const char *callee;               /* interned; NULL when not a call */
@@ -180,9 +181,12 @@ enum {
   TL_FN_CALLBACK     = 1u << 2,  /* passed as a callback that runs on the loop */
   TL_FN_OFFLOADED    = 1u << 3,  /* passed as the function of an offloading start */
   TL_FN_STATIC       = 1u << 4,
-  TL_FN_ADDR_TAKEN   = 1u << 5   /* named other than as a call's callee (a function pointer
+  TL_FN_ADDR_TAKEN   = 1u << 5,  /* named other than as a call's callee (a function pointer
                                     taken in a body or a file-scope initializer): it may be
                                     called where the unit does not show */
+  TL_FN_UNDECLARED   = 1u << 6   /* not static, but first declared by its definition in the
+                                    main file: no header declares it for other files (what
+                                    -Wmissing-prototypes reports) */
 };
 
 struct tl_func {

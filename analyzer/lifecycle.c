@@ -314,6 +314,13 @@ static void apply_call(const struct tl_lc *lc, const struct tl_event *ev) {
           tl_lc_slot_within(fn, f->origin->owner, ev->aux))
         hand_in(lc, s, TL_LC_DETACHED, ev);
     }
+  if (ev->model && ev->model->event == TL_ME_REAP && ev->owner != TL_SLOT_NONE)
+    for (tl_slot_id s = 1; s < fn->nslots; s++) {      /* reaping the owner collects them */
+      const struct tl_lc_fact *f = tl_lc_fact(lc, s);
+      if ((f->states & TL_LC_PENDING) && f->origin && f->origin->owner &&
+          tl_lc_slot_within(fn, f->origin->owner, ev->owner))
+        hand_in(lc, s, TL_LC_COLLECTED, ev);
+    }
   for (uint32_t i = 0; i < ev->nuses; i++) {
     tl_slot_id u = ev->uses[i];
     if (u == TL_SLOT_NONE || u >= fn->nslots) continue;
@@ -490,24 +497,88 @@ static int null_constant(const struct tl_cond *c) {
   return c->value == 0;
 }
 
-/* The START whose returned status is slot s (`if (pthread_create(&t, ...) != 0)`,
- * `rc = MPI_Isend(...); if (rc)`), in block b or in the chain of single predecessors that
- * leads to it (`r = uv_udp_send(...); ASSERT(r == 0);`, the macro's `do { if` a block of its
- * own), when s was not written after it; else NULL. */
-static const struct tl_event *start_of_status(const struct tl_func *fn, const struct tl_block *b,
-                                              tl_slot_id s) {
-  for (uint32_t hops = 0; hops < 8; hops++) {
-    for (uint32_t i = b->nevents; i-- > 0;) {
+/* The STARTs whose returned status slot s may hold at the end of block b (`if
+ * (pthread_create(&t, ...) != 0)`, `rc = MPI_Isend(...); if (rc)`, `r = uv_udp_send(...);
+ * ASSERT(r == 0);` with the macro's `do { if` a block of its own): searched backwards through
+ * the predecessors, each path ending at the last write of s before b. Several when the paths
+ * meet after different starts (`if (w) ret = io_uring_wait_cqe(...); else ret =
+ * io_uring_peek_cqe(...); if (ret)`). Returns how many (at most STATUS_STARTS_MAX, into
+ * out), 0 when some path reaches a write of s that is no such start, the function's entry,
+ * or more than STATUS_BLOCKS_MAX blocks. */
+#define STATUS_STARTS_MAX 4
+#define STATUS_BLOCKS_MAX 16
+
+static uint32_t starts_of_status(const struct tl_func *fn, const struct tl_block *b,
+                                 tl_slot_id s, const struct tl_event **out) {
+  uint32_t seen[STATUS_BLOCKS_MAX], nseen = 0, todo[STATUS_BLOCKS_MAX], ntodo = 0, n = 0;
+  seen[nseen++] = b->id;
+  for (;;) {
+    const struct tl_event *found = NULL;
+    for (uint32_t i = b->nevents; i-- > 0 && !found;) {
       const struct tl_event *ev = &b->events[i];
       if (ev->kind == TL_EV_START && ev->dst == s && ev->ticket != s && ev->model &&
           ev->model->status.index == TL_ARG_RET)
-        return ev;
-      if (ev->dst == s || ev->aux == s) return NULL;
+        found = ev;
+      else if (ev->dst == s || ev->aux == s)
+        return 0;
     }
-    if (b->npreds != 1 || b->preds[0] == b->id || b->preds[0] >= fn->nblocks) return NULL;
-    b = &fn->blocks[b->preds[0]];
+    if (found) {
+      uint32_t k = 0;
+      while (k < n && out[k] != found) k++;
+      if (k == n && n == STATUS_STARTS_MAX) return 0;
+      if (k == n) out[n++] = found;
+    } else {
+      if (b->id == 0 || b->npreds == 0) return 0;
+      for (uint32_t p = 0; p < b->npreds; p++) {
+        uint32_t pb = b->preds[p], k = 0;
+        if (pb >= fn->nblocks) return 0;
+        while (k < nseen && seen[k] != pb) k++;
+        if (k < nseen) continue;         /* a cycle writes nothing new */
+        if (nseen == STATUS_BLOCKS_MAX) return 0;
+        seen[nseen++] = todo[ntodo++] = pb;
+      }
+    }
+    if (ntodo == 0) return n;
+    b = &fn->blocks[todo[--ntodo]];
   }
+}
+
+/* The status test of fn whose condition's location is loc (a fact's `unissued`), or NULL. */
+static const struct tl_cond *test_at(const struct tl_func *fn, const struct tl_loc *loc) {
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    if (&fn->blocks[b].cond.loc == loc) return &fn->blocks[b].cond;
   return NULL;
+}
+
+/* The side of the status test c where the start did not fail: when it says
+ * the status is 0 (`!ret`, `ret == 0`) or not negative (`ret >= 0`, the false side of
+ * `ret < 0`), and an earlier test of the same status on this path (no write of it between:
+ * the starts sts are its last writers) said the start failed with a value that contradicts
+ * it (`ret == -ETIME`, `ret < 0`, or, against 0, any failure), the path is infeasible for
+ * the start's ticket: its fact becomes bottom (`if (ret == -ETIME && flag) ...; else if (ret
+ * < 0) return; io_uring_cqe_seen(ring, cqe);`). */
+static void success_seen_failed(const struct tl_lc *lc, const struct tl_cond *c,
+                                const struct tl_event *const *sts, uint32_t nsts) {
+  if (c->value != 0) return;       /* `ret != -ETIME` says nothing about success */
+  /* this side says status == 0 (`!ret`, `ret == 0`), else status >= 0 (`ret < 0`, `>= 0`) */
+  int zero = c->cmp != TL_CMP_LT && c->cmp != TL_CMP_GE;
+  for (uint32_t k = 0; k < nsts; k++) {
+    const struct tl_event *st = sts[k];
+    if (st->ticket == TL_SLOT_NONE || st->ticket >= lc->fn->nslots) continue;
+    struct tl_lc_fact *f = tl_lc_fact(lc, st->ticket);
+    if (f->states != TL_LC_NOT_ISSUED || f->why != TL_LC_WHY_TEST || !f->unissued) continue;
+    const struct tl_cond *was = test_at(lc->fn, f->unissued);
+    if (!was || was->slot != c->slot || was == c) continue;
+    int negative;                  /* the earlier failure said status < 0 */
+    switch (was->cmp) {
+    case TL_CMP_EQ:      negative = was->value < 0; break;      /* `ret == -ETIME` */
+    case TL_CMP_NE:      negative = was->value < 0; break;      /* false side of `!= -ETIME` */
+    case TL_CMP_LT:      negative = was->value == 0; break;     /* `ret < 0` */
+    case TL_CMP_GE:      negative = was->value == 0; break;     /* false side of `>= 0` */
+    default:             negative = 0; break;                   /* `ret`, `ret != 0` */
+    }
+    if (zero || negative) tl_lc_fact_set(f, 0);                  /* infeasible */
+  }
 }
 
 /* A test of a start's status: on the branch where it failed (nonzero, or negative), the
@@ -515,8 +586,9 @@ static const struct tl_event *start_of_status(const struct tl_func *fn, const st
  * a failure too: success is 0. A named constant counts by its value (`!= thrd_success`). */
 static void refine_status(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
   const struct tl_cond *c = &from->cond;
-  const struct tl_event *st = start_of_status(lc->fn, from, c->slot);
-  if (!st || st->ticket == TL_SLOT_NONE || st->ticket >= lc->fn->nslots) return;
+  const struct tl_event *sts[STATUS_STARTS_MAX];
+  uint32_t nsts = starts_of_status(lc->fn, from, c->slot, sts);
+  if (nsts == 0) return;
   int zero = c->value == 0;        /* a status: its value counts (thrd_success is 0) */
   uint32_t fail_succ;              /* the successor on which the start failed */
   switch (c->cmp) {
@@ -528,11 +600,19 @@ static void refine_status(const struct tl_lc *lc, const struct tl_block *from, u
   case TL_CMP_GE:      if (!zero) return; fail_succ = 1; break;
   default:             return;
   }
-  struct tl_lc_fact *f = tl_lc_fact(lc, st->ticket);
-  if (succ != fail_succ || !(f->states & TL_LC_PENDING) || f->origin != st) return;
-  tl_lc_fact_set(f, TL_LC_NOT_ISSUED);
-  f->unissued = &c->loc;
-  f->why = TL_LC_WHY_TEST;
+  if (succ != fail_succ) {
+    success_seen_failed(lc, c, sts, nsts);
+    return;
+  }
+  for (uint32_t k = 0; k < nsts; k++) {
+    const struct tl_event *st = sts[k];
+    if (st->ticket == TL_SLOT_NONE || st->ticket >= lc->fn->nslots) continue;
+    struct tl_lc_fact *f = tl_lc_fact(lc, st->ticket);
+    if (!(f->states & TL_LC_PENDING) || f->origin != st) continue;
+    tl_lc_fact_set(f, TL_LC_NOT_ISSUED);
+    f->unissued = &c->loc;
+    f->why = TL_LC_WHY_TEST;
+  }
 }
 
 /* The answers of completing polls (model `completes`), per function of the unit: for each

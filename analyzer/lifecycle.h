@@ -56,7 +56,8 @@
  *
  * Owners: a start whose model names an `owner=` (the io_uring a cqe belongs to) records the
  * owner's slot on its event (tl_event.owner). A `free` call of the owner (or of what holds
- * it: io_uring_queue_exit(&ring)) releases every ticket it owns: they become DETACHED.
+ * it: io_uring_queue_exit(&ring)) releases every ticket it owns: they become DETACHED. A
+ * `reap` call of the owner (io_uring_cq_advance(&ring, n)) collects them: COLLECTED.
  *
  * Calls: a call to a function of the same file that issues, awaits, detaches or reads a
  * ticket is already an event of that kind (the summary pass, summary.h, rewrote it before
@@ -150,7 +151,12 @@ void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev);
  * ticket (`if (!t)`, `if (t == NULL)`, `if (t)`) makes it NOT_ISSUED where it is null and
  * drops NOT_ISSUED where it is not; a test of a start's returned status (model
  * `status=ret`: `if (pthread_create(&t, ...) != 0)`) makes its ticket NOT_ISSUED where the
- * start failed. */
+ * start failed; when paths from several starts meet before the test (`if (w) ret =
+ * io_uring_wait_cqe(...); else ret = io_uring_peek_cqe(...); if (ret)`), the ticket of
+ * whichever of them issued it on this path. A second test of the same status on a path where
+ * an earlier one said the start failed (`ret == -ETIME`, `ret < 0`, `ret != 0`) makes its
+ * side that says success (`ret >= 0`, `ret == 0`) infeasible when the values contradict: the
+ * ticket's fact becomes bottom there. */
 void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ);
 /* 1 when the edge from block `from` to block `to` leaves a loop whose body hands slot s in
  * (await, consume, detach, escape) at a point `from` dominates, and never starts into s:

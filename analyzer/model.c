@@ -67,7 +67,7 @@ static const char *const event_names[] = {
   [TL_ME_CONSUME] = "consume",   [TL_ME_SETTLE] = "settle", [TL_ME_BLOCKING] = "blocking",
   [TL_ME_LOCK] = "lock",         [TL_ME_UNLOCK] = "unlock", [TL_ME_FREE] = "free",
   [TL_ME_CREATE] = "create",     [TL_ME_CANCEL] = "cancel", [TL_ME_USE] = "use",
-  [TL_ME_EXIT] = "exit",
+  [TL_ME_EXIT] = "exit",         [TL_ME_REAP] = "reap",
 };
 #define NEVENTS (sizeof event_names / sizeof event_names[0])
 
@@ -110,7 +110,7 @@ static const struct role {
   { "callback",   offsetof(struct tl_model_fn, callback),   EV(TL_ME_START) | EV(TL_ME_CONSUME) },
   { "mutex",      offsetof(struct tl_model_fn, mutex),      EV(TL_ME_LOCK) | EV(TL_ME_UNLOCK) },
   { "buffer",     offsetof(struct tl_model_fn, buffer),     EV(TL_ME_FREE) },
-  { "owner",      offsetof(struct tl_model_fn, owner),      EV(TL_ME_START) },
+  { "owner",      offsetof(struct tl_model_fn, owner),      EV(TL_ME_START) | EV(TL_ME_REAP) },
 };
 #define NROLES (sizeof roles / sizeof roles[0])
 
@@ -122,6 +122,7 @@ static const struct role {
 #define PERSISTENT_EVENTS EV(TL_ME_START)
 #define COMPLETES_EVENTS  EV(TL_ME_POLL)
 #define SOME_EVENTS       EV(TL_ME_AWAIT_ALL)
+#define REFETCH_EVENTS    EV(TL_ME_START)
 
 static struct tl_argref *role_ref(struct tl_model_fn *fn, const struct role *r) {
   return (struct tl_argref *)((char *)fn + r->offset);
@@ -595,7 +596,7 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   if (ev == NEVENTS)
     return merr(f, t[2].line, t[2].col,
                 "unknown event '%s' (expected start, await, await-all, poll, read, detach, "
-                "consume, settle, blocking, lock, unlock, free, create, cancel, use or exit)",
+                "consume, settle, blocking, lock, unlock, free, create, cancel, use, exit or reap)",
                 tok_text(b, sizeof b, &t[2]));
 
   struct tl_model_fn *fn = tl_arena_alloc(st->arena, sizeof *fn);
@@ -609,7 +610,7 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   fn->line = (int)ln->line;
 
   unsigned seen_flags = 0;   /* 1 suspends, 2 timer, 4 done, 8 callback-err, 16 persistent,
-                                32 completes, 256 some */
+                                32 completes, 256 some, 512 refetch */
   for (uint32_t i = 3; i < ln->ntokens; i++) {
     const struct tl_token *r = &t[i];
     if (!r->key && !r->quoted && (strcmp(r->value, "runs-loop") == 0 ||
@@ -635,13 +636,15 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
         bit = 32, allowed = COMPLETES_EVENTS;
       else if (!r->quoted && strcmp(r->value, "some") == 0)
         bit = 256, allowed = SOME_EVENTS;
+      else if (!r->quoted && strcmp(r->value, "refetch") == 0)
+        bit = 512, allowed = REFETCH_EVENTS;
       else if (!r->quoted && (role_find(r->value) || strcmp(r->value, "done") == 0))
         return merr(f, r->line, r->col, "role '%s' needs a value, as in %s=%s", r->value,
                     r->value, strcmp(r->value, "done") == 0 ? "nonzero" : "0");
       else
         return merr(f, r->line, r->col,
                     "unknown flag '%s' (expected a role such as ticket=0, or suspends, timer, "
-                    "persistent, completes, some)",
+                    "persistent, completes, some, refetch)",
                     tok_text(b, sizeof b, r));
       if (seen_flags & bit) return merr(f, r->line, r->col, "duplicate flag '%s'", r->value);
       if (!(allowed & EV(ev)))
@@ -652,12 +655,13 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
       else if (bit == 2) fn->timer = 1;
       else if (bit == 16) fn->persistent = 1;
       else if (bit == 32) fn->completes = 1;
+      else if (bit == 512) fn->refetch = 1;
       else fn->some = 1;
       continue;
     }
     if (strcmp(r->key, "suspends") == 0 || strcmp(r->key, "timer") == 0 ||
         strcmp(r->key, "persistent") == 0 || strcmp(r->key, "completes") == 0 ||
-        strcmp(r->key, "some") == 0)
+        strcmp(r->key, "some") == 0 || strcmp(r->key, "refetch") == 0)
       return merr(f, r->line, r->col, "flag '%s' takes no value", r->key);
     if (strcmp(r->key, "done") == 0) {
       if (seen_flags & 4) return merr(f, r->line, r->col, "duplicate role 'done='");
@@ -732,12 +736,17 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   case TL_ME_FREE:
     if (fn->buffer.index == TL_ARG_NONE) missing = "buffer=";
     break;
+  case TL_ME_REAP:
+    if (fn->owner.index == TL_ARG_NONE) missing = "owner=";
+    break;
   default:
     if (fn->ticket.index == TL_ARG_NONE) missing = "ticket=";
     break;
   }
   if (!missing && fn->callback_err >= 0 && fn->callback.index == TL_ARG_NONE)
     missing = "callback= (with callback-err=)";
+  if (!missing && fn->refetch && fn->owner.index == TL_ARG_NONE)
+    missing = "owner= (with refetch)";
   if (!missing && fn->sync_without_cb && fn->callback.index == TL_ARG_NONE)
     missing = "callback= (with blocks-without-callback)";
   if (missing)

@@ -40,10 +40,12 @@ enum tl_model_event {
                        in: lowered as a CALL whose ticket is it (no escape) */
   TL_ME_USE,        /* works with a live ticket without changing its state (MPI_Pready):
                        lowered as a CALL whose ticket is it (no escape) */
-  TL_ME_EXIT        /* never returns: ends the process (MPI_Abort): a CALL with
+  TL_ME_EXIT,       /* never returns: ends the process (MPI_Abort): a CALL with
                        TL_F_NORETURN */
+  TL_ME_REAP        /* hands in every pending ticket of its owner= without freeing the owner
+                       (io_uring_cq_advance): a CALL whose owner is it */
 };
-#define TL_ME_LAST TL_ME_EXIT
+#define TL_ME_LAST TL_ME_REAP
 
 #define TL_ARG_NONE (-1)
 #define TL_ARG_RET  (-2)
@@ -93,6 +95,10 @@ struct tl_model_fn {
                                    annotate.h), not from a model file */
   unsigned runs_loop : 1;       /* blocking: runs the event loop (uv_run, g_main_loop_run):
                                    the callbacks of operations started before run here */
+  unsigned refetch : 1;         /* start: hands out the head of its owner's queue: into a
+                                   place whose ticket, fetched there last, is still pending
+                                   and unread, it fetches that same ticket again
+                                   (io_uring_peek_cqe after a wait) */
   unsigned sync_without_cb : 1; /* start: with a null pointer constant as its callback=
                                    argument the call runs synchronously and blocks (a
                                    uv_fs_* call without a callback) */

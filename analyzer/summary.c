@@ -829,6 +829,7 @@ struct doom {
   int has_only;                    /* the callee's only nonzero result is `only` */
   long long only;
   tl_slot_id owner;                /* owners at rest: root slot of the owner in the caller */
+  int negative;                    /* r is negative (`return -EINVAL;`), not only nonzero */
 };
 
 /* One call of a function of the unit: caller, block, event. */
@@ -843,11 +844,27 @@ struct call_index {
 
 static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact);
 
+/* The successors of a branch on r a negative r may take (`r < 0`, `r >= 0`, `r == 1`). */
+static uint32_t negative_succs(const struct tl_cond *c, uint32_t all) {
+  switch (c->cmp) {
+  case TL_CMP_NONZERO: return 1u;
+  case TL_CMP_ZERO:    return 2u;
+  case TL_CMP_LT:      return c->value >= 0 ? 1u : all;
+  case TL_CMP_LE:      return c->value >= -1 ? 1u : all;
+  case TL_CMP_GT:      return c->value >= -1 ? 2u : all;
+  case TL_CMP_GE:      return c->value >= 0 ? 2u : all;
+  case TL_CMP_EQ:      return c->value >= 0 ? 2u : all;
+  case TL_CMP_NE:      return c->value >= 0 ? 1u : all;
+  default:             return all;
+  }
+}
+
 /* The successors of block b a nonzero r may take (a mask over the first 32). */
 static uint32_t doom_succs(const struct doom *d, const struct tl_block *blk, int intact) {
   uint32_t all = blk->nsuccs >= 32 ? UINT32_MAX : (1u << blk->nsuccs) - 1;
   const struct tl_cond *c = &blk->cond;
   if (!intact || blk->term != TL_TERM_BRANCH || c->slot != d->r || blk->nsuccs != 2) return all;
+  if (d->negative) return negative_succs(c, all);
   int only = d->has_only && c->value == d->only;    /* r nonzero is r == c */
   switch (c->cmp) {
   case TL_CMP_NONZERO: return 1u;
@@ -911,7 +928,8 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int intact) {
       if (touches(fn, ev, d->owner)) return 0;
     }
     if (d->r && ev->kind == TL_EV_ASSIGN && ev->dst == d->r && (ev->flags & TL_F_NONZERO))
-      intact = !d->has_only || ev->value == d->only;  /* `ret = T_EXIT_FAIL;`: still nonzero */
+      intact = d->negative ? ev->value < 0                /* `ret = -EIO;`: still negative */
+                           : !d->has_only || ev->value == d->only;  /* `ret = T_EXIT_FAIL;` */
     else if (d->r && (ev->dst == d->r || ev->aux == d->r || ev->ticket == d->r)) intact = 0;
   }
   if (blk->nsuccs == 0 || b == fn->exit) return 0;
@@ -941,10 +959,22 @@ static int walk_from_call(const struct tl_unit *unit, const struct tl_summaries 
                           tl_slot_id r, tl_slot_id o) {
   const struct tl_func *fn = &unit->funcs[c->fn];
   struct doom d = {fn, r, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo, DOOM_BUDGET,
-                   0, 0, o};
+                   0, 0, o, 0};
   if (r) d.has_only = only_nonzero_result(callee, &d.only);
   memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 2);
   return doom_walk(&d, c->block, c->event + 1, r != TL_SLOT_NONE);
+}
+
+/* The same walk for owner o, on the paths a negative result r may take (`if (ret < 0) goto
+ * err;`): for a callee's `return -EINVAL;` among returns of other values. */
+static int walk_negative_from_call(const struct tl_unit *unit, const struct tl_summaries *ss,
+                                   uint8_t *memo, const struct call_site *c, tl_slot_id r,
+                                   tl_slot_id o) {
+  const struct tl_func *fn = &unit->funcs[c->fn];
+  struct doom d = {fn, r, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo, DOOM_BUDGET,
+                   0, 0, o, 1};
+  memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 2);
+  return doom_walk(&d, c->block, c->event + 1, 1);
 }
 
 static void call_index_free(struct call_index *x) {
@@ -984,6 +1014,16 @@ static int call_index_build(const struct tl_unit *unit, uint32_t n, struct call_
   return err;
 }
 
+/* 1 when every call of fn is in the unit: fn is static, or the unit is a program's main
+ * file (it defines main) and no header declares fn (TL_FN_UNDECLARED): another file could
+ * only call it through a declaration of its own, which -Wmissing-prototypes exists to
+ * prevent. And fn's address is never taken. */
+static int calls_all_seen(const struct tl_unit *unit, const struct tl_func *fn) {
+  if (!fn->name || (fn->flags & TL_FN_ADDR_TAKEN)) return 0;
+  if (fn->flags & TL_FN_STATIC) return 1;
+  return (fn->flags & TL_FN_UNDECLARED) && tl_unit_find_func(unit, "main") < unit->nfuncs;
+}
+
 static void find_fails_exits(const struct tl_unit *unit, struct tl_summaries *ss,
                              const struct call_index *x, uint32_t n) {
   for (uint32_t f = 0; f < n; f++)
@@ -992,8 +1032,7 @@ static void find_fails_exits(const struct tl_unit *unit, struct tl_summaries *ss
     changed = 0;
     for (uint32_t f = 0; f < n; f++) {
       const struct tl_func *callee = &unit->funcs[f];
-      if (ss->fns[f].fails_exit || !callee->name || !(callee->flags & TL_FN_STATIC) ||
-          (callee->flags & TL_FN_ADDR_TAKEN) || x->first[f] == x->first[f + 1])
+      if (ss->fns[f].fails_exit || !calls_all_seen(unit, callee) || x->first[f] == x->first[f + 1])
         continue;
       int ok = 1;
       for (uint32_t s = x->first[f]; s < x->first[f + 1] && ok; s++) {
@@ -1036,28 +1075,27 @@ static int owner_param_of(const struct tl_func *fn, tl_slot_id o) {
 /* For each static helper of the unit (address never taken, called at least once) that waits
  * or peeks on an owner it was handed (parameter k, or what it points to): bit k of
  * owner_rests when that owner rests after every call, of owner_rests_fail when it rests on
- * the paths where the call's result is nonzero. */
+ * the paths where the call's result is nonzero, of owner_rests_neg where it is negative. */
 static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries *ss,
                                 const struct call_index *x, uint32_t n) {
   for (uint32_t f = 0; f < n; f++) {
     const struct tl_func *callee = &unit->funcs[f];
     uint64_t want = 0;
-    ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = 0;
-    if (!callee->name || !(callee->flags & TL_FN_STATIC) || (callee->flags & TL_FN_ADDR_TAKEN))
-      continue;
+    ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = ss->fns[f].owner_rests_neg = 0;
+    if (!calls_all_seen(unit, callee)) continue;
     for (uint32_t b = 0; b < callee->nblocks; b++)
       for (uint32_t i = 0; i < callee->blocks[b].nevents; i++) {
         const struct tl_event *ev = &callee->blocks[b].events[i];
         int k = ev->kind == TL_EV_START ? owner_param_of(callee, ev->owner) : -1;
         if (k >= 0) want |= (uint64_t)1 << k;
       }
-    uint64_t all = want, fail = want;
-    for (uint32_t s = x->first[f]; s < x->first[f + 1] && (all | fail); s++) {
+    uint64_t all = want, fail = want, neg = want;
+    for (uint32_t s = x->first[f]; s < x->first[f + 1] && (all | fail | neg); s++) {
       const struct call_site *c = &x->sites[s];
       const struct tl_func *fn = &unit->funcs[c->fn];
       const struct tl_event *ev = &fn->blocks[c->block].events[c->event];
       for (uint32_t k = 0; k < 64; k++) {
-        if (!((all | fail) & ((uint64_t)1 << k))) continue;
+        if (!((all | fail | neg) & ((uint64_t)1 << k))) continue;
         tl_slot_id a = ev->args && k < ev->nargs
                          ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
                          : TL_SLOT_NONE;
@@ -1069,10 +1107,14 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
               !walk_from_call(unit, ss, x->memo, c, callee, failing ? ev->dst : TL_SLOT_NONE, o))
             *bits &= ~((uint64_t)1 << k);
         }
+        if ((neg & ((uint64_t)1 << k)) &&
+            (!a || !ev->dst || !walk_negative_from_call(unit, ss, x->memo, c, ev->dst, o)))
+          neg &= ~((uint64_t)1 << k);
       }
     }
     if (x->first[f] < x->first[f + 1])
-      ss->fns[f].owner_rests = all, ss->fns[f].owner_rests_fail = fail | all;
+      ss->fns[f].owner_rests = all, ss->fns[f].owner_rests_fail = fail | all,
+      ss->fns[f].owner_rests_neg = neg | fail | all;
   }
 }
 
@@ -1084,7 +1126,8 @@ int tl_summary_owner_rests(const struct tl_summaries *self, const struct tl_func
   uint32_t f = (uint32_t)(fn - self->unit->funcs);
   int k = owner_param_of(fn, owner);
   if (f >= self->n || k < 0) return 0;
-  uint64_t bits = failing ? self->fns[f].owner_rests_fail : self->fns[f].owner_rests;
+  uint64_t bits = failing == 2 ? self->fns[f].owner_rests_neg
+                 : failing ? self->fns[f].owner_rests_fail : self->fns[f].owner_rests;
   return (int)((bits >> k) & 1);
 }
 

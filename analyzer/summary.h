@@ -76,6 +76,7 @@ struct tl_summary {
   uint64_t owner_rests;          /* bit k: the owner handed in as parameter k rests after
                                     every call (tl_summary_owner_rests) */
   uint64_t owner_rests_fail;     /* ... after every call whose result is nonzero */
+  uint64_t owner_rests_neg;      /* ... after every call whose result is negative */
 };
 
 struct tl_summaries {
@@ -114,7 +115,8 @@ int tl_summary_return_fails(const struct tl_summaries *self, const struct tl_fun
 /* 1 when a ticket of `owner` (model owner=: the ring of a cqe), a slot of fn that is one of
  * its parameters or what one points to, may be left pending at fn's return: fn is a static
  * function whose address is never taken, called at least once, and after every call (with
- * `failing`: on every path where the call's result may be nonzero) the caller never uses
+ * `failing` 1: on every path where the call's result may be nonzero; 2: may be negative,
+ * for a return of a negative constant, `return -EINVAL;`) the caller never uses
  * the owner again before freeing it (model `free`), losing it (a local of the caller that
  * is not returned) or ending the process (a call that never returns, a failing exit). An
  * unseen cqe only does harm at its ring's next wait or peek, and there is none. Computed

@@ -32,6 +32,13 @@
  * detaches, or stores elsewhere) the ticket before the next start; so is copying it out
  * first (`all[i] = t;`).
  *
+ * A start whose model says `refetch` hands out the head of its owner's queue
+ * (`io_uring_peek_cqe`): while the ticket fetched last into the same place is pending and
+ * nobody read it since, it returns that same ticket, and nothing is lost (`wait_cqes(ring,
+ * &cqe, ...)`, then `while (!io_uring_peek_cqe(ring, &cqe)) { ...; seen }`). Once the first
+ * ticket was read (`cqe->res`), fetching again into the place is reported: the code takes
+ * the same completion for a new one.
+ *
  * ## Known limitations
  * Array elements are one summarised slot, and starts into them are never reported: filling
  * `reqs[i]` in a loop cannot be told from starting into the same element twice. The
@@ -54,6 +61,80 @@ static void report_reuse(struct tl_rctx *cx, const struct tl_func *fn,
           tl_lc_callee(first));
 }
 
+/* ---- refetching the head of a queue ---------------------------------------------------- */
+
+#define REFETCH_BLOCKS_MAX 64
+
+/* 1 when event ev reads or writes slot t, or something inside it. */
+static int touches(const struct tl_func *fn, const struct tl_event *ev, tl_slot_id t) {
+  tl_slot_id w[3] = {ev->ticket, ev->dst, ev->aux};
+  for (int k = 0; k < 3; k++)
+    if (w[k] != TL_SLOT_NONE && tl_lc_slot_within(fn, w[k], t)) return 1;
+  for (uint32_t i = 0; i < ev->nuses; i++)
+    if (tl_lc_slot_within(fn, ev->uses[i], t)) return 1;
+  return 0;
+}
+
+/* Walking back from a fetch: 1 when ev ends the path well (it fetched into t, or handed
+ * t's ticket in: what was there is not pending from before it), -1 when it touches t, 0 to
+ * go on. */
+static int step_back(const struct tl_func *fn, const struct tl_event *ev, tl_slot_id t) {
+  if (ev->kind == TL_EV_START && ev->ticket == t) return 1;
+  if ((ev->kind == TL_EV_AWAIT || ev->kind == TL_EV_CONSUME || ev->kind == TL_EV_DETACH) &&
+      ev->ticket == t)
+    return 1;
+  return touches(fn, ev, t) ? -1 : 0;
+}
+
+/* 1 when no path that reaches event ev (in block b) from the last fetch into t (or a
+ * hand-in of it) reads or writes t on the way: a `refetch` start then gets the same ticket
+ * again. Searched backwards, at most REFETCH_BLOCKS_MAX blocks (past it: 0). */
+static int unread_since_fetch(const struct tl_func *fn, uint32_t b, const struct tl_event *ev,
+                              tl_slot_id t) {
+  uint32_t seen[REFETCH_BLOCKS_MAX], nseen = 0, todo[REFETCH_BLOCKS_MAX], ntodo = 0;
+  uint32_t end = (uint32_t)(ev - fn->blocks[b].events);
+  seen[nseen++] = b;
+  for (;;) {
+    const struct tl_block *blk = &fn->blocks[b];
+    int done = 0;
+    for (uint32_t i = end; i-- > 0 && !done;) {
+      int r = step_back(fn, &blk->events[i], t);
+      if (r < 0) return 0;
+      done = r;
+    }
+    if (!done) {
+      for (uint32_t p = 0; p < blk->npreds; p++) {
+        uint32_t pb = blk->preds[p], k = 0;
+        while (k < nseen && seen[k] != pb) k++;
+        if (k < nseen) continue;
+        if (nseen == REFETCH_BLOCKS_MAX || pb >= fn->nblocks) return 0;
+        const struct tl_cond *c = &fn->blocks[pb].cond;
+        for (uint32_t i = 0; i < c->nuses; i++)
+          if (tl_lc_slot_within(fn, c->uses[i], t)) return 0;    /* `if (cqe->res < 0)` */
+        seen[nseen++] = todo[ntodo++] = pb;
+      }
+    }
+    if (ntodo == 0) return 1;
+    b = todo[--ntodo];
+    end = fn->blocks[b].nevents;
+  }
+}
+
+/* 1 when ev is a `refetch` start into t of the owner of the ticket pending there, read by
+ * nobody since it was fetched: the same ticket comes back. */
+static int refetches(const struct tl_func *fn, const struct tl_event *ev,
+                     const struct tl_lc_fact *f) {
+  if (!ev->model || !ev->model->refetch || !ev->owner || !f->origin->owner ||
+      tl_slot_root(fn, ev->owner) != tl_slot_root(fn, f->origin->owner))
+    return 0;
+  for (uint32_t b = 0; b < fn->nblocks; b++) {
+    const struct tl_block *blk = &fn->blocks[b];
+    if (ev >= blk->events && ev < blk->events + blk->nevents)
+      return unread_since_fetch(fn, b, ev, ev->ticket);
+  }
+  return 0;
+}
+
 /* ---- handlers ---------------------------------------------------------------------- */
 
 static void on_start(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
@@ -64,7 +145,8 @@ static void on_start(struct tl_rctx *cx, void *facts, const struct tl_event *ev)
       !tl_lc_slot_summary(lc.fn, t)) {
     const struct tl_lc_fact *f = tl_lc_fact(&lc, t);
     /* lost only when no copy (`all[i] = t`, `saved = t`) still holds it */
-    if ((f->states & TL_LC_PENDING) && f->origin && !tl_lc_alias_pending(&lc, f, t))
+    if ((f->states & TL_LC_PENDING) && f->origin && !tl_lc_alias_pending(&lc, f, t) &&
+        !refetches(lc.fn, ev, f))
       report_reuse(cx, lc.fn, ev, f->origin);
   }
   tl_lc_event(cx, facts, ev);

@@ -138,14 +138,18 @@ static int owner_dies(const struct tl_func *fn, const struct tl_event *origin,
  * cqe, a parameter or what one points to) that every caller leaves at rest after the call
  * (summary.h, tl_summary_owner_rests): it frees the ring, lets it die or fails, and never
  * waits or peeks on it again. A cqe left unseen on it is never met again: no harm. When
- * `ret` returns a nonzero result, only the callers' paths that see a nonzero result count. */
+ * `ret` returns a nonzero result, only the callers' paths that see a nonzero result count;
+ * a negative constant (`return -EINVAL;`), only those that see a negative one. */
 static int owner_rests(struct tl_rctx *cx, const struct tl_func *fn,
                        const struct tl_event *origin, const struct tl_event *ret) {
   if (!origin || origin->owner == TL_SLOT_NONE) return 0;
   const struct tl_summaries *ss = tl_rctx_summaries(cx);
   if (tl_summary_owner_rests(ss, fn, origin->owner, 0)) return 1;
-  return ret && (ret->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) &&
-         tl_summary_owner_rests(ss, fn, origin->owner, 1);
+  if (ret && (ret->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) &&
+      tl_summary_owner_rests(ss, fn, origin->owner, 1))
+    return 1;
+  return ret && (ret->flags & TL_F_NONZERO) && ret->value < 0 &&
+         tl_summary_owner_rests(ss, fn, origin->owner, 2);
 }
 
 /* The function is left at `where`: every ticket still pending here is lost. The engine

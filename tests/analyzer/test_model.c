@@ -254,6 +254,10 @@ Test(model, library_models_load_with_their_ticket_types) {
   cr_assert_eq(want_fn("g_task_run_in_thread", TL_ME_START)->offload_fn.index, 1);
   cr_assert_eq(want_fn("cudaMemcpyAsync", TL_ME_START)->fill.index, 0);
   cr_assert(tl_model_fn_blocks(want_fn("cudaDeviceSynchronize", TL_ME_BLOCKING)));
+  const struct tl_model_fn *adv = want_fn("io_uring_cq_advance", TL_ME_REAP);
+  cr_assert(adv->owner.index == 0 && adv->owner.deref);
+  cr_assert(want_fn("io_uring_peek_cqe", TL_ME_START)->refetch);
+  cr_assert(!want_fn("io_uring_wait_cqe", TL_ME_START)->refetch);
 }
 
 /* GIO's *_async calls return nothing: the ticket (a GAsyncResult) only reaches the
@@ -287,6 +291,11 @@ static const struct bad_case bad_cases[] = {
   { "model m\nfn a await ticket=0 some\n", 2, 21,
     "flag 'some' does not apply to a 'await' function" },
   { "model m\nfn a exit ticket=0\n", 2, 11, "role 'ticket=' does not apply to a 'exit' function" },
+  { "model m\nfn a reap\n", 2, 6, "'reap' function 'a' needs role owner=" },
+  { "model m\nfn a start ticket=0 refetch\n", 2, 6, "needs role owner= (with refetch)" },
+  { "model m\nfn a await ticket=0 refetch\n", 2, 21,
+    "flag 'refetch' does not apply to a 'await' function" },
+  { "model m\nfn a reap owner=*0 ticket=1\n", 2, 20, "role 'ticket=' does not apply to a 'reap' function" },
   { "model m\nfn a start tiket=0\n", 2, 12, "unknown role 'tiket='" },
   { "model m\nfn a start ticket=x\n", 2, 19, "invalid argument 'x' for 'ticket=' (expected N, *N or ret)" },
   { "model m\nfn a start ticket=64\n", 2, 19, "argument index '64' out of range 0..63" },
