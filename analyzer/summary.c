@@ -1151,6 +1151,104 @@ done:
   return err;
 }
 
+/* ---- thread arguments the thread only reads ---------------------------------------------
+ * pthread_create's model says the thread fills its argument (fill=*3): the creator must not
+ * read it before the join. When the thread's function is in the unit and never writes
+ * through the parameter the argument arrives in, the thread only reads it: the argument is
+ * lent to the thread (the creator must not write it, free it or leave it behind before the
+ * join), not filled, and reading it meanwhile is no race. */
+
+/* 1 when slot s lies in the object a pointer of the set p points to: `*d`, `d->x`,
+ * `d->fds[]`, `d->s.x`; not what a pointer stored in it points to (`*d->ring`,
+ * `d->str[]`: another object). */
+static int rooted_in(const struct tl_func *fn, const uint8_t *p, tl_slot_id s) {
+  for (; s != TL_SLOT_NONE && s < fn->nslots; s = fn->slots[s].parent) {
+    tl_slot_id up = fn->slots[s].parent;
+    if (up == TL_SLOT_NONE || up >= s) return 0;
+    if (p[up]) return 1;
+    if (fn->slots[up].flags & TL_SLOT_POINTER) return 0;
+  }
+  return 0;
+}
+
+/* 1 when event ev of fn may write through a pointer of the set p (the parameter and its
+ * copies): it assigns into the object, passes one of the pointers, an address inside, or an
+ * array inside to a call, stores a pointer elsewhere (it escapes), or a model role of the
+ * event lies inside.
+ * A pointer local assigned from one of them joins the set. */
+static int writes_through(const struct tl_func *fn, const struct tl_event *ev, uint8_t *p) {
+  int uses_p = 0;
+  for (uint32_t i = 0; i < ev->nuses; i++)
+    if (ev->uses[i] && ev->uses[i] < fn->nslots && p[ev->uses[i]]) uses_p = 1;
+  if (ev->kind == TL_EV_ASSIGN) {
+    const struct tl_slot *d = ev->dst && ev->dst < fn->nslots ? &fn->slots[ev->dst] : NULL;
+    if (d && p[ev->dst]) return 0;                          /* the copy itself, reassigned */
+    if (d && rooted_in(fn, p, ev->dst)) return 1;           /* `d->x = ...` */
+    if (!uses_p) return 0;
+    int local = d && (d->kind == TL_SLOT_LOCAL || d->kind == TL_SLOT_TEMP);
+    if (local && (d->flags & TL_SLOT_POINTER) && !(d->flags & TL_SLOT_ADDR)) {
+      p[ev->dst] = 1;                                       /* `struct data *d = arg;` */
+      return 0;
+    }
+    /* `int fd = d->fd` reads through it; a copy anywhere else may be written through */
+    return !local || (d->flags & TL_SLOT_POINTER) || ev->nuses == 1;
+  }
+  if (ev->kind == TL_EV_RETURN) return 0;
+  if (ev->kind == TL_EV_LOCK || ev->kind == TL_EV_UNLOCK) return 0;  /* a mutex inside */
+  if (rooted_in(fn, p, ev->ticket) || rooted_in(fn, p, ev->dst) || rooted_in(fn, p, ev->aux) ||
+      rooted_in(fn, p, ev->owner))
+    return 1;
+  if (!ev->args) return ev->callee == NULL && ev->kind == TL_EV_CALL && uses_p;
+  for (uint32_t i = 0; i < ev->nargs; i++) {
+    tl_slot_id s = ev->args[i].slot, a = ev->args[i].addr;
+    if (rooted_in(fn, p, a)) return 1;                      /* `&d->x` */
+    if (s && s < fn->nslots && (p[s] || (rooted_in(fn, p, s) &&
+                                         (fn->slots[s].flags & TL_SLOT_ARRAY))))
+      return 1;                                             /* `d`, `d->fds` */
+  }
+  return 0;
+}
+
+/* 1 when fn never writes through its first parameter (the one a thread's argument arrives
+ * in). A copy made before it is known as one (a block met out of order) is missed: the walk
+ * goes over the blocks twice. */
+static int only_reads_param(const struct tl_func *fn, uint8_t *p) {
+  tl_slot_id arg = param_slot(fn, 0);
+  if (arg == TL_SLOT_NONE) return 1;
+  memset(p, 0, fn->nslots);
+  p[arg] = 1;
+  for (int pass = 0; pass < 2; pass++)
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+      for (uint32_t i = 0; i < fn->blocks[b].nevents; i++)
+        if (writes_through(fn, &fn->blocks[b].events[i], p)) return 0;
+  return 1;
+}
+
+/* Every offloading start whose argument the thread only reads lends it instead of filling
+ * it (TL_F_FILLS becomes TL_F_LENDS). */
+static int lend_read_only_thread_args(struct tl_unit *unit) {
+  uint32_t most = 1;
+  for (uint32_t g = 0; g < unit->nfuncs; g++)
+    if (unit->funcs[g].nslots > most) most = unit->funcs[g].nslots;
+  uint8_t *p = malloc(most);
+  if (!p) return TL_ENOMEM;
+  for (uint32_t g = 0; g < unit->nfuncs; g++) {
+    struct tl_func *fn = &unit->funcs[g];
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+      for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+        struct tl_event *ev = &fn->blocks[b].events[i];
+        if (ev->kind != TL_EV_START || (ev->flags & (TL_F_OFFLOAD | TL_F_FILLS)) !=
+                                           (TL_F_OFFLOAD | TL_F_FILLS))
+          continue;
+        uint32_t t = tl_unit_find_func(unit, ev->fn_arg);
+        if (t < unit->nfuncs && unit->funcs[t].nblocks && only_reads_param(&unit->funcs[t], p))
+          ev->flags = (ev->flags & ~(uint32_t)TL_F_FILLS) | TL_F_LENDS;
+      }
+  }
+  free(p);
+  return 0;
+}
+
 int tl_summary_run(struct tl_unit *unit) {
   const struct tl_summaries *ss;
   if (unit->summaries) return 0;
@@ -1158,6 +1256,7 @@ int tl_summary_run(struct tl_unit *unit) {
   if (!err) err = tl_summaries_compute(unit, unit->arena, &ss);
   if (!err) err = tl_summaries_apply(unit, ss);
   if (!err) err = mark_nonzero_returns(unit);
+  if (!err) err = lend_read_only_thread_args(unit);
   if (!err) {
     struct tl_summaries *w = (struct tl_summaries *)ss;
     uint32_t n = w->n < unit->nfuncs ? w->n : unit->nfuncs;

@@ -48,7 +48,11 @@
  * before it released may be handed over on purpose, and reads of the argument are no longer
  * reported. A mutex inside the argument is a synchronisation object: locking or unlocking
  * it is not a read. A sleep synchronises nothing; nor does a lock taken before the create
- * and still held (the thread cannot have handed anything back under it).
+ * and still held (the thread cannot have handed anything back under it). A thread whose
+ * function (in the file) never writes through its parameter only reads its argument: it is
+ * lent, not filled (docs/summaries.md), and reading it is fine. A `volatile` or `_Atomic`
+ * object inside the argument is made to be shared with the running thread (a progress
+ * counter, a flag): reading it is not reported.
  *
  * ## Known limitations
  * Only tickets issued in the function are followed: a ticket parameter, or one returned by
@@ -64,7 +68,7 @@
  * any acquire, a thread's argument is no longer followed, also when the acquire had nothing
  * to do with the thread; a semaphore posted or a condition signalled on an object inside the
  * argument (an unmodelled call) counts as a read of it; a field the thread never writes
- * (its input, `d.fd`) is still taken as being filled.
+ * (its input, `d.fd`) is still taken as being filled when the thread writes another one.
  */
 #include <stdint.h>
 #include <string.h>
@@ -151,6 +155,11 @@ static void check_uses(struct tl_rctx *cx, void *facts, const tl_slot_id *uses, 
     for (tl_slot_id s = uses[i]; s != TL_SLOT_NONE && s < fn->nslots;
          s = fn->slots[s].parent) {
       const struct tav_fact *f = fact(cx, facts, s);
+      /* A volatile or _Atomic object inside a thread's argument is made to be shared with
+       * the running thread (a flag it sets): reading it is not reading a result early. */
+      if (f->what == TAV_BUFFER && f->ev && (f->ev->flags & TL_F_OFFLOAD) &&
+          (fn->slots[uses[i]].flags & TL_SLOT_SHARED))
+        break;
       /* An element slot (`val[]`) filled through one element (`&val[1]`) names "some
        * element": a read of it may be of another one (lifecycle.h), so it proves nothing. */
       if (f->what == TAV_BUFFER && s != skip && !tl_lc_slot_summary(fn, s)) {
@@ -186,7 +195,11 @@ static tl_slot_id filled(const struct tl_func *fn, const struct tl_event *ev) {
 
 static void on_start(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
   tl_slot_id buf = filled(tl_rctx_func(cx), ev);
-  check_uses(cx, facts, ev->uses, ev->nuses, buf, ev->loc);
+  /* A thread's argument is handed to the thread, not read here, whether the thread fills
+   * it or only reads it (docs/summaries.md): its own reads are not the creator's. */
+  tl_slot_id handed = buf;
+  if (!handed && (ev->flags & TL_F_OFFLOAD) && (ev->flags & TL_F_LENDS)) handed = ev->aux;
+  check_uses(cx, facts, ev->uses, ev->nuses, handed, ev->loc);
   if (ev->ticket) *fact(cx, facts, ev->ticket) = (struct tav_fact){TAV_TICKET, 0, ev};
   if (buf != TL_SLOT_NONE) *fact(cx, facts, buf) = (struct tav_fact){TAV_BUFFER, ev->ticket, ev};
 }
