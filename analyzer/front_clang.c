@@ -1325,6 +1325,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     case TL_ME_CANCEL:
     case TL_ME_USE:
       ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
+      ev.owner = role_slot(fe, m->owner, args, nargs, res);
       ev.dst = res;
       break;
     case TL_ME_EXIT:

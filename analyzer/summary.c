@@ -798,7 +798,8 @@ static int mark_nonzero_returns(struct tl_unit *unit) {
  * from the call over the caller's blocks, with r the call's result: either still it
  * (`intact`: a branch on it prunes the side where it is zero, and, when every nonzero
  * return of the callee is the same constant c, `r == c` prunes its false side; `return r`
- * counts) or overwritten since.
+ * counts) or overwritten since. A plain local set to a nonzero constant on the path (`err:
+ * ret = 1; goto done;`) and returned unchanged counts as a nonzero constant (DOOM_NZ).
  *  - Failing exits (tl_summary_fails_exit), owner NONE: does every path on which r may be
  *    nonzero end the process in failure? A block met again (a loop) answers no.
  *  - Owners at rest (tl_summary_owner_rests): an owner (model owner=: the ring of a cqe)
@@ -807,7 +808,8 @@ static int mark_nonzero_returns(struct tl_unit *unit) {
  *    returned) or the process ends (a call that never returns, a failing exit of the
  *    caller). A ticket of that owner the callee leaves pending is never met again: an unseen
  *    cqe only does harm at its ring's next wait or peek. Any other use of the owner (a wait,
- *    a peek, a call that may wait inside) counts as meeting it. With a result r the walk
+ *    a peek, a call that may wait inside) counts as meeting it, but a model `use` naming it
+ *    as owner= (io_uring_unregister_buffers: reaps nothing). With a result r the walk
  *    takes only the paths on which r may be nonzero; without, every path. The walk is a
  *    conjunction: the first path that uses the owner ends it with no, so a block met again
  *    (a loop) answers yes: the loop's own uses are on the walk already.
@@ -824,12 +826,29 @@ struct doom {
   const struct tl_func *fn;
   tl_slot_id r;                    /* the call's result (NONE: every path) */
   int caller_fails;                /* the caller's own failing returns end the process */
-  uint8_t *memo;                   /* [block * 2 + intact] */
+  uint8_t *memo;                   /* [block * 4 + state] (DOOM_INTACT, DOOM_NZ) */
   uint32_t budget;                 /* blocks left to visit */
   int has_only;                    /* the callee's only nonzero result is `only` */
   long long only;
   tl_slot_id owner;                /* owners at rest: root slot of the owner in the caller */
+  tl_slot_id nzv;                  /* a local the walk saw set to a nonzero constant (the
+                                      first one): `ret = 1; goto done; done: return ret;` */
 };
+
+/* The state a walk carries along a path: r is still the call's result; nzv still holds the
+ * nonzero constant it was set to. */
+enum { DOOM_INTACT = 1, DOOM_NZ = 2 };
+
+/* 1 when ev sets nzv-candidate x to a nonzero constant: x a plain integer local whose
+ * address is never taken, so nothing but its own assignments writes it. */
+static int sets_nonzero_local(const struct tl_func *fn, const struct tl_event *ev) {
+  if (ev->kind != TL_EV_ASSIGN || !(ev->flags & TL_F_NONZERO) || !ev->dst ||
+      ev->dst >= fn->nslots)
+    return 0;
+  const struct tl_slot *x = &fn->slots[ev->dst];
+  return x->kind == TL_SLOT_LOCAL &&
+         !(x->flags & (TL_SLOT_ADDR | TL_SLOT_POINTER | TL_SLOT_ARRAY | TL_SLOT_STATIC));
+}
 
 /* One call of a function of the unit: caller, block, event. */
 struct call_site { uint32_t fn, block, event; };
@@ -841,7 +860,7 @@ struct call_index {
   uint8_t *memo;                   /* room for a walk of the unit's longest function */
 };
 
-static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact);
+static int doom_block(struct doom *d, uint32_t b, uint32_t from, int st);
 
 /* The successors of block b a nonzero r may take (a mask over the first 32). */
 static uint32_t doom_succs(const struct doom *d, const struct tl_block *blk, int intact) {
@@ -891,10 +910,12 @@ static int touches(const struct tl_func *fn, const struct tl_event *ev, tl_slot_
   return 0;
 }
 
-/* From event `from` of block b on (intact: r is still the call's result). */
-static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int intact) {
+/* From event `from` of block b on, in state st (DOOM_INTACT: r is still the call's result;
+ * DOOM_NZ: nzv still holds its nonzero constant). */
+static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
   const struct tl_func *fn = d->fn;
   const struct tl_block *blk = &fn->blocks[b];
+  int intact = st & DOOM_INTACT, nz = (st & DOOM_NZ) != 0;
   for (uint32_t i = from; i < blk->nevents; i++) {
     const struct tl_event *ev = &blk->events[i];
     if (ev->kind == TL_EV_CALL && (ev->flags & TL_F_NORETURN)) return 1;
@@ -902,34 +923,44 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int intact) {
       if (d->owner && touches(fn, ev, d->owner)) return 0;     /* the owner is returned */
       if (d->owner && tl_lc_slot_owned(fn, d->owner)) return 1;  /* it dies here */
       return d->caller_fails && ((ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
-                                 (intact && ev->nuses == 1 && ev->uses[0] == d->r));
+                                 (intact && ev->nuses == 1 && ev->uses[0] == d->r) ||
+                                 (nz && ev->nuses == 1 && ev->uses[0] == d->nzv));
     }
     if (d->owner) {
       if (ev->model && ev->model->event == TL_ME_FREE && ev->aux != TL_SLOT_NONE &&
           tl_slot_root(fn, ev->aux) == d->owner)
         return 1;                                                /* freed */
-      if (touches(fn, ev, d->owner)) return 0;
+      /* A model `use` of an owner (io_uring_register_buffers) works with the ring and never
+       * waits for or peeks at its completions: it does not meet the cqe. */
+      int reaps = !ev->model || ev->model->event != TL_ME_USE ||
+                  ev->model->owner.index == TL_ARG_NONE;
+      if (reaps && touches(fn, ev, d->owner)) return 0;
     }
     if (d->r && ev->kind == TL_EV_ASSIGN && ev->dst == d->r && (ev->flags & TL_F_NONZERO))
       intact = !d->has_only || ev->value == d->only;  /* `ret = T_EXIT_FAIL;`: still nonzero */
     else if (d->r && (ev->dst == d->r || ev->aux == d->r || ev->ticket == d->r)) intact = 0;
+    if (sets_nonzero_local(fn, ev) && ev->dst != d->r && (!d->nzv || d->nzv == ev->dst))
+      d->nzv = ev->dst, nz = 1;                          /* `ret = 1;` on this path */
+    else if (d->nzv && (ev->dst == d->nzv || ev->aux == d->nzv || ev->ticket == d->nzv))
+      nz = 0;
   }
   if (blk->nsuccs == 0 || b == fn->exit) return 0;
   uint32_t may = doom_succs(d, blk, intact);
+  int next = (intact ? DOOM_INTACT : 0) | (nz ? DOOM_NZ : 0);
   for (uint32_t k = 0; k < blk->nsuccs && k < 32; k++)
-    if ((may & (1u << k)) && !doom_block(d, blk->succs[k], 0, intact)) return 0;
+    if ((may & (1u << k)) && !doom_block(d, blk->succs[k], 0, next)) return 0;
   return blk->nsuccs <= 32;
 }
 
-static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact) {
+static int doom_block(struct doom *d, uint32_t b, uint32_t from, int st) {
   if (b >= d->fn->nblocks) return 0;
-  uint8_t *m = &d->memo[b * 2 + (intact ? 1 : 0)];
+  uint8_t *m = &d->memo[b * 4 + (uint32_t)st];
   if (*m == DOOM_VISITING) return d->owner != TL_SLOT_NONE;     /* a loop: see above */
   if (*m != DOOM_UNSEEN) return *m == DOOM_YES;
   if (d->budget == 0) return 0;
   d->budget--;
   *m = DOOM_VISITING;
-  int yes = doom_walk(d, b, from, intact);
+  int yes = doom_walk(d, b, from, st);
   *m = yes ? DOOM_YES : DOOM_NO;
   return yes;
 }
@@ -941,10 +972,10 @@ static int walk_from_call(const struct tl_unit *unit, const struct tl_summaries 
                           tl_slot_id r, tl_slot_id o) {
   const struct tl_func *fn = &unit->funcs[c->fn];
   struct doom d = {fn, r, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo, DOOM_BUDGET,
-                   0, 0, o};
+                   0, 0, o, TL_SLOT_NONE};
   if (r) d.has_only = only_nonzero_result(callee, &d.only);
-  memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 2);
-  return doom_walk(&d, c->block, c->event + 1, r != TL_SLOT_NONE);
+  memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 4);
+  return doom_walk(&d, c->block, c->event + 1, r != TL_SLOT_NONE ? DOOM_INTACT : 0);
 }
 
 static void call_index_free(struct call_index *x) {
@@ -959,7 +990,7 @@ static int call_index_build(const struct tl_unit *unit, uint32_t n, struct call_
   for (uint32_t g = 0; g < unit->nfuncs; g++)
     if (unit->funcs[g].nblocks > most) most = unit->funcs[g].nblocks;
   *x = (struct call_index){calloc((size_t)n + 2, sizeof *x->first), NULL,
-                           malloc((size_t)most * 2 + 2)};
+                           malloc((size_t)most * 4 + 4)};
   uint32_t *fill = calloc((size_t)n + 1, sizeof *fill);
   int err = x->first && x->memo && fill ? 0 : TL_ENOMEM;
   for (int pass = 0; !err && pass < 2; pass++) {   /* count each callee's calls, place them */
