@@ -1119,6 +1119,46 @@ int tl_summary_owner_rests(const struct tl_summaries *self, const struct tl_func
   return (int)((bits >> k) & 1);
 }
 
+/* ---- a helper that synchronises before it touches a parameter -------------------------- */
+
+/* A lock taken, or a blocking call that is not a timer: waits for another thread. */
+static int acquire_event(const struct tl_event *ev) {
+  if (ev->kind == TL_EV_LOCK) return 1;
+  return ev->kind == TL_EV_BLOCKING && !(ev->model && ev->model->timer);
+}
+
+int tl_summary_acquires_first(const struct tl_unit *unit, const char *name, uint32_t k) {
+  uint32_t f = tl_unit_find_func(unit, name);
+  if (f >= unit->nfuncs || unit->funcs[f].nblocks == 0) return 0;
+  const struct tl_func *fn = &unit->funcs[f];
+  tl_slot_id p = param_slot(fn, k);
+  if (p == TL_SLOT_NONE) return 0;
+  uint8_t *seen = calloc(fn->nblocks, 1);
+  uint32_t *stack = malloc((size_t)fn->nblocks * sizeof *stack);
+  int yes = seen && stack;
+  uint32_t n = 0;
+  if (yes) stack[n++] = 0, seen[0] = 1;
+  while (yes && n > 0) {                 /* every block reached before an acquire */
+    const struct tl_block *blk = &fn->blocks[stack[--n]];
+    int ends = 0;
+    for (uint32_t i = 0; i < blk->nevents && !ends && yes; i++) {
+      const struct tl_event *ev = &blk->events[i];
+      if (acquire_event(ev)) ends = 1;
+      else if (touches(fn, ev, p)) yes = 0;
+      else if (ev->kind == TL_EV_RETURN || (ev->flags & TL_F_NORETURN)) ends = 1;
+    }
+    if (ends || !yes) continue;
+    for (uint32_t u = 0; u < blk->cond.nuses && yes; u++)
+      if (blk->cond.uses[u] && tl_slot_root(fn, blk->cond.uses[u]) == p) yes = 0;
+    for (uint32_t s = 0; s < blk->nsuccs && yes; s++)
+      if (blk->succs[s] < fn->nblocks && !seen[blk->succs[s]])
+        seen[blk->succs[s]] = 1, stack[n++] = blk->succs[s];
+  }
+  free(seen);
+  free(stack);
+  return yes;
+}
+
 /* ---- helpers that never return -------------------------------------------------------------- */
 
 /* 1 when no path from fn's entry returns: each reaches a call that does not return
