@@ -114,7 +114,7 @@ struct sw { uint32_t ncases_base; uint32_t dflt; };
 struct fnref { const char *name; uint32_t flag; };
 
 enum { TI_TICKET = 1, TI_POINTER = 2, TI_ARRAY = 4, TI_VOID = 8, TI_VOIDPTR = 16,
-       TI_ELEM_TICKET = 32 };
+       TI_ELEM_TICKET = 32, TI_SHARED = 64 };
 
 struct fe {
   CXTranslationUnit tu;
@@ -561,6 +561,7 @@ static uint8_t type_info(struct fe *fe, CXType t) {
   if (can.kind == CXType_ConstantArray || can.kind == CXType_IncompleteArray
       || can.kind == CXType_VariableArray || can.kind == CXType_DependentSizedArray)
     info |= TI_ARRAY;
+  if (clang_isVolatileQualifiedType(can) || can.kind == CXType_Atomic) info |= TI_SHARED;
   if (spelling_is_ticket(fe, t)) info |= TI_TICKET;
   else if (info & TI_ARRAY) {
     if (spelling_is_ticket(fe, clang_getArrayElementType(t))) info |= TI_ELEM_TICKET;
@@ -581,6 +582,7 @@ static uint32_t slot_flags_of_type(struct fe *fe, CXType t) {
   if (ti & TI_TICKET) fl |= TL_SLOT_TICKET;
   if (ti & TI_POINTER) fl |= TL_SLOT_POINTER;
   if (ti & TI_ARRAY) fl |= TL_SLOT_ARRAY;
+  if (ti & TI_SHARED) fl |= TL_SLOT_SHARED;
   return fl;
 }
 
@@ -1417,6 +1419,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     case TL_ME_CANCEL:
     case TL_ME_USE:
       ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
+      ev.owner = role_slot(fe, m->owner, args, nargs, res);
       ev.dst = res;
       if (m->event == TL_ME_CREATE && m->lend.index != TL_ARG_NONE)
         made_note(fe, ev.ticket, role_slot(fe, m->lend, args, nargs, res),
@@ -1447,10 +1450,10 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     ev.dst = res;
     if (discarded) ev.flags |= discard_flag;   /* a same-file helper may return a ticket */
   }
-  /* A named unmodelled call keeps its arguments: the summary pass (summary.h) maps the
-   * callee's parameter roles onto them. */
+  /* A named call keeps its arguments: the summary pass (summary.h) maps an unmodelled
+   * callee's parameter roles onto them, and asks what a modelled one may write. */
   struct tl_arg small_args[8], *call_args = NULL;
-  if (!m && name && nargs) {
+  if (name && nargs) {
     call_args = nargs <= 8 ? small_args : calloc(nargs, sizeof *call_args);
     if (!call_args) set_err(fe, TL_ENOMEM);
     for (unsigned i = 0; call_args && i < nargs; i++)

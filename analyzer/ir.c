@@ -415,7 +415,7 @@ static const char *const slot_kind_names[] = {
 };
 
 static const char *const slot_flag_names[] = {
-  "ticket", "array", "pointer", "addr", "static", "longlived",
+  "ticket", "array", "pointer", "addr", "static", "longlived", "shared",
 };
 
 static const char *const ev_flag_names[] = {

@@ -56,7 +56,9 @@ enum {
   TL_SLOT_POINTER   = 1u << 2,  /* a pointer */
   TL_SLOT_ADDR      = 1u << 3,  /* its address is taken somewhere in the function */
   TL_SLOT_STATIC    = 1u << 4,  /* static storage duration */
-  TL_SLOT_LONGLIVED = 1u << 5   /* outlives the function: global, or reached from a param */
+  TL_SLOT_LONGLIVED = 1u << 5,  /* outlives the function: global, or reached from a param */
+  TL_SLOT_SHARED    = 1u << 6   /* `volatile` or `_Atomic`: made to be shared with another
+                                   thread while it runs (a stop flag) */
 };
 
 struct tl_slot {

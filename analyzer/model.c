@@ -110,7 +110,8 @@ static const struct role {
   { "callback",   offsetof(struct tl_model_fn, callback),   EV(TL_ME_START) | EV(TL_ME_CONSUME) },
   { "mutex",      offsetof(struct tl_model_fn, mutex),      EV(TL_ME_LOCK) | EV(TL_ME_UNLOCK) },
   { "buffer",     offsetof(struct tl_model_fn, buffer),     EV(TL_ME_FREE) },
-  { "owner",      offsetof(struct tl_model_fn, owner),      EV(TL_ME_START) | EV(TL_ME_REAP) },
+  { "owner",      offsetof(struct tl_model_fn, owner),
+    EV(TL_ME_START) | EV(TL_ME_REAP) | EV(TL_ME_USE) },
 };
 #define NROLES (sizeof roles / sizeof roles[0])
 
@@ -738,6 +739,11 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
     break;
   case TL_ME_REAP:
     if (fn->owner.index == TL_ARG_NONE) missing = "owner=";
+    break;
+  case TL_ME_USE:
+    /* A use of an owner (the ring) without meeting its tickets names owner= only. */
+    if (fn->ticket.index == TL_ARG_NONE && fn->owner.index == TL_ARG_NONE)
+      missing = "ticket= (or owner=, when it works with the tickets' owner)";
     break;
   default:
     if (fn->ticket.index == TL_ARG_NONE) missing = "ticket=";

@@ -798,7 +798,8 @@ static int mark_nonzero_returns(struct tl_unit *unit) {
  * from the call over the caller's blocks, with r the call's result: either still it
  * (`intact`: a branch on it prunes the side where it is zero, and, when every nonzero
  * return of the callee is the same constant c, `r == c` prunes its false side; `return r`
- * counts) or overwritten since.
+ * counts) or overwritten since. A plain local set to a nonzero constant on the path (`err:
+ * ret = 1; goto done;`) and returned unchanged counts as a nonzero constant (DOOM_NZ).
  *  - Failing exits (tl_summary_fails_exit), owner NONE: does every path on which r may be
  *    nonzero end the process in failure? A block met again (a loop) answers no.
  *  - Owners at rest (tl_summary_owner_rests): an owner (model owner=: the ring of a cqe)
@@ -807,7 +808,8 @@ static int mark_nonzero_returns(struct tl_unit *unit) {
  *    returned) or the process ends (a call that never returns, a failing exit of the
  *    caller). A ticket of that owner the callee leaves pending is never met again: an unseen
  *    cqe only does harm at its ring's next wait or peek. Any other use of the owner (a wait,
- *    a peek, a call that may wait inside) counts as meeting it. With a result r the walk
+ *    a peek, a call that may wait inside) counts as meeting it, but a model `use` naming it
+ *    as owner= (io_uring_unregister_buffers: reaps nothing). With a result r the walk
  *    takes only the paths on which r may be nonzero; without, every path. The walk is a
  *    conjunction: the first path that uses the owner ends it with no, so a block met again
  *    (a loop) answers yes: the loop's own uses are on the walk already.
@@ -824,13 +826,30 @@ struct doom {
   const struct tl_func *fn;
   tl_slot_id r;                    /* the call's result (NONE: every path) */
   int caller_fails;                /* the caller's own failing returns end the process */
-  uint8_t *memo;                   /* [block * 2 + intact] */
+  uint8_t *memo;                   /* [block * 4 + state] (DOOM_INTACT, DOOM_NZ) */
   uint32_t budget;                 /* blocks left to visit */
   int has_only;                    /* the callee's only nonzero result is `only` */
   long long only;
   tl_slot_id owner;                /* owners at rest: root slot of the owner in the caller */
   int negative;                    /* r is negative (`return -EINVAL;`), not only nonzero */
+  tl_slot_id nzv;                  /* a local the walk saw set to a nonzero constant (the
+                                      first one): `ret = 1; goto done; done: return ret;` */
 };
+
+/* The state a walk carries along a path: r is still the call's result; nzv still holds the
+ * nonzero constant it was set to. */
+enum { DOOM_INTACT = 1, DOOM_NZ = 2 };
+
+/* 1 when ev sets nzv-candidate x to a nonzero constant: x a plain integer local whose
+ * address is never taken, so nothing but its own assignments writes it. */
+static int sets_nonzero_local(const struct tl_func *fn, const struct tl_event *ev) {
+  if (ev->kind != TL_EV_ASSIGN || !(ev->flags & TL_F_NONZERO) || !ev->dst ||
+      ev->dst >= fn->nslots)
+    return 0;
+  const struct tl_slot *x = &fn->slots[ev->dst];
+  return x->kind == TL_SLOT_LOCAL &&
+         !(x->flags & (TL_SLOT_ADDR | TL_SLOT_POINTER | TL_SLOT_ARRAY | TL_SLOT_STATIC));
+}
 
 /* One call of a function of the unit: caller, block, event. */
 struct call_site { uint32_t fn, block, event; };
@@ -842,7 +861,7 @@ struct call_index {
   uint8_t *memo;                   /* room for a walk of the unit's longest function */
 };
 
-static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact);
+static int doom_block(struct doom *d, uint32_t b, uint32_t from, int st);
 
 /* The successors of a branch on r a negative r may take (`r < 0`, `r >= 0`, `r == 1`). */
 static uint32_t negative_succs(const struct tl_cond *c, uint32_t all) {
@@ -908,10 +927,12 @@ static int touches(const struct tl_func *fn, const struct tl_event *ev, tl_slot_
   return 0;
 }
 
-/* From event `from` of block b on (intact: r is still the call's result). */
-static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int intact) {
+/* From event `from` of block b on, in state st (DOOM_INTACT: r is still the call's result;
+ * DOOM_NZ: nzv still holds its nonzero constant). */
+static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
   const struct tl_func *fn = d->fn;
   const struct tl_block *blk = &fn->blocks[b];
+  int intact = st & DOOM_INTACT, nz = (st & DOOM_NZ) != 0;
   for (uint32_t i = from; i < blk->nevents; i++) {
     const struct tl_event *ev = &blk->events[i];
     if (ev->kind == TL_EV_CALL && (ev->flags & TL_F_NORETURN)) return 1;
@@ -919,35 +940,45 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int intact) {
       if (d->owner && touches(fn, ev, d->owner)) return 0;     /* the owner is returned */
       if (d->owner && tl_lc_slot_owned(fn, d->owner)) return 1;  /* it dies here */
       return d->caller_fails && ((ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
-                                 (intact && ev->nuses == 1 && ev->uses[0] == d->r));
+                                 (intact && ev->nuses == 1 && ev->uses[0] == d->r) ||
+                                 (nz && ev->nuses == 1 && ev->uses[0] == d->nzv));
     }
     if (d->owner) {
       if (ev->model && ev->model->event == TL_ME_FREE && ev->aux != TL_SLOT_NONE &&
           tl_slot_root(fn, ev->aux) == d->owner)
         return 1;                                                /* freed */
-      if (touches(fn, ev, d->owner)) return 0;
+      /* A model `use` of an owner (io_uring_register_buffers) works with the ring and never
+       * waits for or peeks at its completions: it does not meet the cqe. */
+      int reaps = !ev->model || ev->model->event != TL_ME_USE ||
+                  ev->model->owner.index == TL_ARG_NONE;
+      if (reaps && touches(fn, ev, d->owner)) return 0;
     }
     if (d->r && ev->kind == TL_EV_ASSIGN && ev->dst == d->r && (ev->flags & TL_F_NONZERO))
       intact = d->negative ? ev->value < 0                /* `ret = -EIO;`: still negative */
                            : !d->has_only || ev->value == d->only;  /* `ret = T_EXIT_FAIL;` */
     else if (d->r && (ev->dst == d->r || ev->aux == d->r || ev->ticket == d->r)) intact = 0;
+    if (sets_nonzero_local(fn, ev) && ev->dst != d->r && (!d->nzv || d->nzv == ev->dst))
+      d->nzv = ev->dst, nz = 1;                          /* `ret = 1;` on this path */
+    else if (d->nzv && (ev->dst == d->nzv || ev->aux == d->nzv || ev->ticket == d->nzv))
+      nz = 0;
   }
   if (blk->nsuccs == 0 || b == fn->exit) return 0;
   uint32_t may = doom_succs(d, blk, intact);
+  int next = (intact ? DOOM_INTACT : 0) | (nz ? DOOM_NZ : 0);
   for (uint32_t k = 0; k < blk->nsuccs && k < 32; k++)
-    if ((may & (1u << k)) && !doom_block(d, blk->succs[k], 0, intact)) return 0;
+    if ((may & (1u << k)) && !doom_block(d, blk->succs[k], 0, next)) return 0;
   return blk->nsuccs <= 32;
 }
 
-static int doom_block(struct doom *d, uint32_t b, uint32_t from, int intact) {
+static int doom_block(struct doom *d, uint32_t b, uint32_t from, int st) {
   if (b >= d->fn->nblocks) return 0;
-  uint8_t *m = &d->memo[b * 2 + (intact ? 1 : 0)];
+  uint8_t *m = &d->memo[b * 4 + (uint32_t)st];
   if (*m == DOOM_VISITING) return d->owner != TL_SLOT_NONE;     /* a loop: see above */
   if (*m != DOOM_UNSEEN) return *m == DOOM_YES;
   if (d->budget == 0) return 0;
   d->budget--;
   *m = DOOM_VISITING;
-  int yes = doom_walk(d, b, from, intact);
+  int yes = doom_walk(d, b, from, st);
   *m = yes ? DOOM_YES : DOOM_NO;
   return yes;
 }
@@ -959,10 +990,10 @@ static int walk_from_call(const struct tl_unit *unit, const struct tl_summaries 
                           tl_slot_id r, tl_slot_id o) {
   const struct tl_func *fn = &unit->funcs[c->fn];
   struct doom d = {fn, r, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo, DOOM_BUDGET,
-                   0, 0, o, 0};
+                   0, 0, o, 0, TL_SLOT_NONE};
   if (r) d.has_only = only_nonzero_result(callee, &d.only);
-  memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 2);
-  return doom_walk(&d, c->block, c->event + 1, r != TL_SLOT_NONE);
+  memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 4);
+  return doom_walk(&d, c->block, c->event + 1, r != TL_SLOT_NONE ? DOOM_INTACT : 0);
 }
 
 /* The same walk for owner o, on the paths a negative result r may take (`if (ret < 0) goto
@@ -972,9 +1003,9 @@ static int walk_negative_from_call(const struct tl_unit *unit, const struct tl_s
                                    tl_slot_id o) {
   const struct tl_func *fn = &unit->funcs[c->fn];
   struct doom d = {fn, r, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo, DOOM_BUDGET,
-                   0, 0, o, 1};
-  memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 2);
-  return doom_walk(&d, c->block, c->event + 1, 1);
+                   0, 0, o, 1, TL_SLOT_NONE};
+  memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 4);
+  return doom_walk(&d, c->block, c->event + 1, DOOM_INTACT);
 }
 
 static void call_index_free(struct call_index *x) {
@@ -989,7 +1020,7 @@ static int call_index_build(const struct tl_unit *unit, uint32_t n, struct call_
   for (uint32_t g = 0; g < unit->nfuncs; g++)
     if (unit->funcs[g].nblocks > most) most = unit->funcs[g].nblocks;
   *x = (struct call_index){calloc((size_t)n + 2, sizeof *x->first), NULL,
-                           malloc((size_t)most * 2 + 2)};
+                           malloc((size_t)most * 4 + 4)};
   uint32_t *fill = calloc((size_t)n + 1, sizeof *fill);
   int err = x->first && x->memo && fill ? 0 : TL_ENOMEM;
   for (int pass = 0; !err && pass < 2; pass++) {   /* count each callee's calls, place them */
@@ -1131,6 +1162,46 @@ int tl_summary_owner_rests(const struct tl_summaries *self, const struct tl_func
   return (int)((bits >> k) & 1);
 }
 
+/* ---- a helper that synchronises before it touches a parameter -------------------------- */
+
+/* A lock taken, or a blocking call that is not a timer: waits for another thread. */
+static int acquire_event(const struct tl_event *ev) {
+  if (ev->kind == TL_EV_LOCK) return 1;
+  return ev->kind == TL_EV_BLOCKING && !(ev->model && ev->model->timer);
+}
+
+int tl_summary_acquires_first(const struct tl_unit *unit, const char *name, uint32_t k) {
+  uint32_t f = tl_unit_find_func(unit, name);
+  if (f >= unit->nfuncs || unit->funcs[f].nblocks == 0) return 0;
+  const struct tl_func *fn = &unit->funcs[f];
+  tl_slot_id p = param_slot(fn, k);
+  if (p == TL_SLOT_NONE) return 0;
+  uint8_t *seen = calloc(fn->nblocks, 1);
+  uint32_t *stack = malloc((size_t)fn->nblocks * sizeof *stack);
+  int yes = seen && stack;
+  uint32_t n = 0;
+  if (yes) stack[n++] = 0, seen[0] = 1;
+  while (yes && n > 0) {                 /* every block reached before an acquire */
+    const struct tl_block *blk = &fn->blocks[stack[--n]];
+    int ends = 0;
+    for (uint32_t i = 0; i < blk->nevents && !ends && yes; i++) {
+      const struct tl_event *ev = &blk->events[i];
+      if (acquire_event(ev)) ends = 1;
+      else if (touches(fn, ev, p)) yes = 0;
+      else if (ev->kind == TL_EV_RETURN || (ev->flags & TL_F_NORETURN)) ends = 1;
+    }
+    if (ends || !yes) continue;
+    for (uint32_t u = 0; u < blk->cond.nuses && yes; u++)
+      if (blk->cond.uses[u] && tl_slot_root(fn, blk->cond.uses[u]) == p) yes = 0;
+    for (uint32_t s = 0; s < blk->nsuccs && yes; s++)
+      if (blk->succs[s] < fn->nblocks && !seen[blk->succs[s]])
+        seen[blk->succs[s]] = 1, stack[n++] = blk->succs[s];
+  }
+  free(seen);
+  free(stack);
+  return yes;
+}
+
 /* ---- helpers that never return -------------------------------------------------------------- */
 
 /* 1 when no path from fn's entry returns: each reaches a call that does not return
@@ -1194,6 +1265,104 @@ done:
   return err;
 }
 
+/* ---- thread arguments the thread only reads ---------------------------------------------
+ * pthread_create's model says the thread fills its argument (fill=*3): the creator must not
+ * read it before the join. When the thread's function is in the unit and never writes
+ * through the parameter the argument arrives in, the thread only reads it: the argument is
+ * lent to the thread (the creator must not write it, free it or leave it behind before the
+ * join), not filled, and reading it meanwhile is no race. */
+
+/* 1 when slot s lies in the object a pointer of the set p points to: `*d`, `d->x`,
+ * `d->fds[]`, `d->s.x`; not what a pointer stored in it points to (`*d->ring`,
+ * `d->str[]`: another object). */
+static int rooted_in(const struct tl_func *fn, const uint8_t *p, tl_slot_id s) {
+  for (; s != TL_SLOT_NONE && s < fn->nslots; s = fn->slots[s].parent) {
+    tl_slot_id up = fn->slots[s].parent;
+    if (up == TL_SLOT_NONE || up >= s) return 0;
+    if (p[up]) return 1;
+    if (fn->slots[up].flags & TL_SLOT_POINTER) return 0;
+  }
+  return 0;
+}
+
+/* 1 when event ev of fn may write through a pointer of the set p (the parameter and its
+ * copies): it assigns into the object, passes one of the pointers, an address inside, or an
+ * array inside to a call, stores a pointer elsewhere (it escapes), or a model role of the
+ * event lies inside.
+ * A pointer local assigned from one of them joins the set. */
+static int writes_through(const struct tl_func *fn, const struct tl_event *ev, uint8_t *p) {
+  int uses_p = 0;
+  for (uint32_t i = 0; i < ev->nuses; i++)
+    if (ev->uses[i] && ev->uses[i] < fn->nslots && p[ev->uses[i]]) uses_p = 1;
+  if (ev->kind == TL_EV_ASSIGN) {
+    const struct tl_slot *d = ev->dst && ev->dst < fn->nslots ? &fn->slots[ev->dst] : NULL;
+    if (d && p[ev->dst]) return 0;                          /* the copy itself, reassigned */
+    if (d && rooted_in(fn, p, ev->dst)) return 1;           /* `d->x = ...` */
+    if (!uses_p) return 0;
+    int local = d && (d->kind == TL_SLOT_LOCAL || d->kind == TL_SLOT_TEMP);
+    if (local && (d->flags & TL_SLOT_POINTER) && !(d->flags & TL_SLOT_ADDR)) {
+      p[ev->dst] = 1;                                       /* `struct data *d = arg;` */
+      return 0;
+    }
+    /* `int fd = d->fd` reads through it; a copy anywhere else may be written through */
+    return !local || (d->flags & TL_SLOT_POINTER) || ev->nuses == 1;
+  }
+  if (ev->kind == TL_EV_RETURN) return 0;
+  if (ev->kind == TL_EV_LOCK || ev->kind == TL_EV_UNLOCK) return 0;  /* a mutex inside */
+  if (rooted_in(fn, p, ev->ticket) || rooted_in(fn, p, ev->dst) || rooted_in(fn, p, ev->aux) ||
+      rooted_in(fn, p, ev->owner))
+    return 1;
+  if (!ev->args) return ev->callee == NULL && ev->kind == TL_EV_CALL && uses_p;
+  for (uint32_t i = 0; i < ev->nargs; i++) {
+    tl_slot_id s = ev->args[i].slot, a = ev->args[i].addr;
+    if (rooted_in(fn, p, a)) return 1;                      /* `&d->x` */
+    if (s && s < fn->nslots && (p[s] || (rooted_in(fn, p, s) &&
+                                         (fn->slots[s].flags & TL_SLOT_ARRAY))))
+      return 1;                                             /* `d`, `d->fds` */
+  }
+  return 0;
+}
+
+/* 1 when fn never writes through its first parameter (the one a thread's argument arrives
+ * in). A copy made before it is known as one (a block met out of order) is missed: the walk
+ * goes over the blocks twice. */
+static int only_reads_param(const struct tl_func *fn, uint8_t *p) {
+  tl_slot_id arg = param_slot(fn, 0);
+  if (arg == TL_SLOT_NONE) return 1;
+  memset(p, 0, fn->nslots);
+  p[arg] = 1;
+  for (int pass = 0; pass < 2; pass++)
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+      for (uint32_t i = 0; i < fn->blocks[b].nevents; i++)
+        if (writes_through(fn, &fn->blocks[b].events[i], p)) return 0;
+  return 1;
+}
+
+/* Every offloading start whose argument the thread only reads lends it instead of filling
+ * it (TL_F_FILLS becomes TL_F_LENDS). */
+static int lend_read_only_thread_args(struct tl_unit *unit) {
+  uint32_t most = 1;
+  for (uint32_t g = 0; g < unit->nfuncs; g++)
+    if (unit->funcs[g].nslots > most) most = unit->funcs[g].nslots;
+  uint8_t *p = malloc(most);
+  if (!p) return TL_ENOMEM;
+  for (uint32_t g = 0; g < unit->nfuncs; g++) {
+    struct tl_func *fn = &unit->funcs[g];
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+      for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+        struct tl_event *ev = &fn->blocks[b].events[i];
+        if (ev->kind != TL_EV_START || (ev->flags & (TL_F_OFFLOAD | TL_F_FILLS)) !=
+                                           (TL_F_OFFLOAD | TL_F_FILLS))
+          continue;
+        uint32_t t = tl_unit_find_func(unit, ev->fn_arg);
+        if (t < unit->nfuncs && unit->funcs[t].nblocks && only_reads_param(&unit->funcs[t], p))
+          ev->flags = (ev->flags & ~(uint32_t)TL_F_FILLS) | TL_F_LENDS;
+      }
+  }
+  free(p);
+  return 0;
+}
+
 int tl_summary_run(struct tl_unit *unit) {
   const struct tl_summaries *ss;
   if (unit->summaries) return 0;
@@ -1201,6 +1370,7 @@ int tl_summary_run(struct tl_unit *unit) {
   if (!err) err = tl_summaries_compute(unit, unit->arena, &ss);
   if (!err) err = tl_summaries_apply(unit, ss);
   if (!err) err = mark_nonzero_returns(unit);
+  if (!err) err = lend_read_only_thread_args(unit);
   if (!err) {
     struct tl_summaries *w = (struct tl_summaries *)ss;
     uint32_t n = w->n < unit->nfuncs ? w->n : unit->nfuncs;

@@ -125,6 +125,14 @@ int tl_summary_return_fails(const struct tl_summaries *self, const struct tl_fun
 int tl_summary_owner_rests(const struct tl_summaries *self, const struct tl_func *fn,
                            tl_slot_id owner, int failing);
 
+/* 1 when the unit's function `name` (defined in it) acquires before it touches its
+ * parameter k: on every path from its entry, a lock taken or a blocking call that is not a
+ * timer (a semaphore or condition wait) comes before any event or branch that uses the
+ * parameter or what it points to (`pthread_mutex_lock(&rd->mutex); port = rd->port;`), or
+ * it never uses it. What it reads of a thread's argument handed to it, it reads after
+ * synchronising (ticket-as-value). Computed on demand; 0 on allocation failure. */
+int tl_summary_acquires_first(const struct tl_unit *unit, const char *name, uint32_t k);
+
 /* The summary of the unit's function `name`, or NULL. */
 const struct tl_summary *tl_summaries_find(const struct tl_summaries *self, const char *name);
 /* The summary a synthesized model entry belongs to, or NULL for any other model. */

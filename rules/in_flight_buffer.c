@@ -52,7 +52,10 @@
  * business. A thread's argument (`pthread_create`'s `fill=`) written while the creator
  * holds a lock, on every path, is shared on purpose: the thread cannot be inside that lock
  * (`pthread_mutex_lock(&w->lock); w->state = IDLE;`); freeing it, or leaving it behind,
- * is still reported.
+ * is still reported. A `volatile` or `_Atomic` object inside a thread's argument is made to
+ * be shared with it (`data.do_exit = 1;` to stop a thread that polls it): writing it is not
+ * reported. A thread that never writes through its parameter only reads its argument: it
+ * is lent to the thread, not filled (docs/summaries.md), and writing it is still reported.
  *
  * ## Known limitations
  * Only tickets issued in the function are followed, and only while this function owns
@@ -259,6 +262,8 @@ static void check_write(struct tl_rctx *cx, void *facts, const struct tl_event *
     if (r != REACH_OVERLAP || !tl_rctx_reporting(cx)) continue;
     if (!freed_by && tl_lc_slot_summary(fn, b) && in_loop(fn, f->loan)) continue;
     if (!freed_by && (f->loan->flags & TL_F_OFFLOAD) && lock_held(cx, facts)) continue;
+    if (!freed_by && (f->loan->flags & TL_F_OFFLOAD) && (fn->slots[w].flags & TL_SLOT_SHARED))
+      continue;                           /* a volatile or _Atomic flag the thread polls */
     char loan[256];
     describe_loan(fn, f->loan, loan, sizeof loan);
     struct tl_diag *d;

@@ -48,7 +48,13 @@
  * before it released may be handed over on purpose, and reads of the argument are no longer
  * reported. A mutex inside the argument is a synchronisation object: locking or unlocking
  * it is not a read. A sleep synchronises nothing; nor does a lock taken before the create
- * and still held (the thread cannot have handed anything back under it).
+ * and still held (the thread cannot have handed anything back under it). A thread whose
+ * function (in the file) never writes through its parameter only reads its argument: it is
+ * lent, not filled (docs/summaries.md), and reading it is fine. A `volatile` or `_Atomic`
+ * object inside the argument is made to be shared with the running thread (a progress
+ * counter, a flag): reading it is not reported. Handing the argument to a function of the
+ * file that acquires before it touches it (`do_send(&rd)` locks `rd->mutex` first) is not
+ * a read either: its reads come after synchronising.
  *
  * ## Known limitations
  * Only tickets issued in the function are followed: a ticket parameter, or one returned by
@@ -64,7 +70,7 @@
  * any acquire, a thread's argument is no longer followed, also when the acquire had nothing
  * to do with the thread; a semaphore posted or a condition signalled on an object inside the
  * argument (an unmodelled call) counts as a read of it; a field the thread never writes
- * (its input, `d.fd`) is still taken as being filled.
+ * (its input, `d.fd`) is still taken as being filled when the thread writes another one.
  */
 #include <stdint.h>
 #include <string.h>
@@ -73,6 +79,7 @@
 #include "lifecycle.h"
 #include "rule.h"
 #include "rule_docs.h"
+#include "summary.h"
 
 /* ---- abstract state: one per slot ------------------------------------------------------ */
 
@@ -142,15 +149,38 @@ static void note_issued(struct tl_rctx *cx, struct tl_diag *d, const struct tav_
     tl_note(cx, d, f->ev->loc, "ticket '%s' issued here", slot_name(fn, f->ev->ticket));
 }
 
-/* A read of a buffer still being filled, among `uses` (skip: the slot a START fills). */
+/* 1 when slot u is an argument of the CALL ev only where ev's callee, a function of the
+ * unit, acquires before it touches that parameter (summary.h): the callee reads what a
+ * running thread shares with it after synchronising (`do_send(&rd)` locks `rd->mutex`
+ * first), as the creator's own reads after an acquire. */
+static int handed_to_synchronising_helper(struct tl_rctx *cx, const struct tl_event *ev,
+                                          tl_slot_id u) {
+  if (!ev || ev->kind != TL_EV_CALL || ev->model || !ev->callee || !ev->args) return 0;
+  int handed = 0;
+  for (uint32_t k = 0; k < ev->nargs; k++)
+    if (ev->args[k].slot == u || ev->args[k].addr == u) {
+      if (!tl_summary_acquires_first(tl_rctx_unit(cx), ev->callee, k)) return 0;
+      handed = 1;
+    }
+  return handed;
+}
+
+/* A read of a buffer still being filled, among `uses` (skip: the slot a START fills; call:
+ * the CALL the uses are the arguments of, or NULL). */
 static void check_uses(struct tl_rctx *cx, void *facts, const tl_slot_id *uses, uint32_t n,
-                       tl_slot_id skip, struct tl_loc loc) {
+                       tl_slot_id skip, struct tl_loc loc, const struct tl_event *call) {
   if (!tl_rctx_reporting(cx)) return;
   const struct tl_func *fn = tl_rctx_func(cx);
   for (uint32_t i = 0; i < n; i++)
     for (tl_slot_id s = uses[i]; s != TL_SLOT_NONE && s < fn->nslots;
          s = fn->slots[s].parent) {
       const struct tav_fact *f = fact(cx, facts, s);
+      /* A volatile or _Atomic object inside a thread's argument is made to be shared with
+       * the running thread (a flag it sets): reading it is not reading a result early. */
+      if (f->what == TAV_BUFFER && f->ev && (f->ev->flags & TL_F_OFFLOAD) &&
+          ((fn->slots[uses[i]].flags & TL_SLOT_SHARED) ||
+           handed_to_synchronising_helper(cx, call, uses[i])))
+        break;
       /* An element slot (`val[]`) filled through one element (`&val[1]`) names "some
        * element": a read of it may be of another one (lifecycle.h), so it proves nothing. */
       if (f->what == TAV_BUFFER && s != skip && !tl_lc_slot_summary(fn, s)) {
@@ -164,7 +194,7 @@ static void check_uses(struct tl_rctx *cx, void *facts, const tl_slot_id *uses, 
 }
 
 static void check_event(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
-  check_uses(cx, facts, ev->uses, ev->nuses, TL_SLOT_NONE, ev->loc);
+  check_uses(cx, facts, ev->uses, ev->nuses, TL_SLOT_NONE, ev->loc, ev);
 }
 
 /* ---- handlers -------------------------------------------------------------------------- */
@@ -186,7 +216,11 @@ static tl_slot_id filled(const struct tl_func *fn, const struct tl_event *ev) {
 
 static void on_start(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
   tl_slot_id buf = filled(tl_rctx_func(cx), ev);
-  check_uses(cx, facts, ev->uses, ev->nuses, buf, ev->loc);
+  /* A thread's argument is handed to the thread, not read here, whether the thread fills
+   * it or only reads it (docs/summaries.md): its own reads are not the creator's. */
+  tl_slot_id handed = buf;
+  if (!handed && (ev->flags & TL_F_OFFLOAD) && (ev->flags & TL_F_LENDS)) handed = ev->aux;
+  check_uses(cx, facts, ev->uses, ev->nuses, handed, ev->loc, NULL);
   if (ev->ticket) *fact(cx, facts, ev->ticket) = (struct tav_fact){TAV_TICKET, 0, ev};
   if (buf != TL_SLOT_NONE) *fact(cx, facts, buf) = (struct tav_fact){TAV_BUFFER, ev->ticket, ev};
 }
@@ -327,7 +361,8 @@ static void tav_edge(struct tl_rctx *cx, void *facts, const struct tl_block *fro
                      uint32_t succ) {
   const struct tl_func *fn = tl_rctx_func(cx);
   if (succ == 0 && from->term != TL_TERM_GOTO && from->term != TL_TERM_RETURN)
-    check_uses(cx, facts, from->cond.uses, from->cond.nuses, TL_SLOT_NONE, from->cond.loc);
+    check_uses(cx, facts, from->cond.uses, from->cond.nuses, TL_SLOT_NONE, from->cond.loc,
+               NULL);
   if (fn->nloops && tl_lc_loop_exit_runs_loop(fn, tl_rctx_unit(cx), from->id, from->succs[succ]))
     loop_ran(cx, facts);
   if (thread_claims(cx, facts) && leaves_waiting_loop(tl_rctx_func(cx), from->id,

@@ -52,17 +52,19 @@
  * nonzero result into such an exit (`if (test_read(&ring)) return 1;` in main;
  * docs/summaries.md, "Failing exits"). Returning a variable every path leaves nonzero
  * counts as a nonzero constant (`if (ret) return ret;`, `ret = 1; goto out; out: return
- * ret;`), and so does a result overwritten with one (`if (ret == 1) ret = T_EXIT_FAIL;`
- * before `return ret;`). A successful end (`return 0` from main) with a
- * ticket pending, or a helper's failure that one caller survives, is still reported.
+ * ret;`, also when only the paths from the failing call set it), and so does a result
+ * overwritten with one (`if (ret == 1) ret = T_EXIT_FAIL;` before `return ret;`). A
+ * successful end (`return 0` from main) with a ticket pending, or a helper's failure that
+ * one caller survives, is still reported.
  *
  * A ticket of an owner the function was handed (a cqe of the ring a helper's caller passed
  * in) does harm only at that owner's next use: an unseen cqe is returned again by the
  * ring's next wait or peek. When every caller of a static helper frees the ring, lets it
  * die or fails after the call, and never uses it again (for a nonzero return: on the
  * caller's paths where the result is nonzero), the cqe is not reported
- * (docs/summaries.md, "Owners at rest"). One caller that waits on the ring again keeps
- * the finding at the helper.
+ * (docs/summaries.md, "Owners at rest"). A model `use` of the ring as `owner=`
+ * (`io_uring_unregister_buffers`) reaps nothing and does not count as a use. One caller
+ * that waits on the ring again keeps the finding at the helper.
  *
  * ## Known limitations
  * An array of tickets is one summarised slot: awaiting one element counts for all of them,
