@@ -93,6 +93,7 @@ void tl_config_close(struct tl_config *self) {
   tl_array_free(&self->fire_and_forget);
   tl_array_free(&self->ticket_types);
   tl_array_free(&self->blocking);
+  tl_array_free(&self->failure_counters);
   tl_array_free(&self->model_select);
   memset(self, 0, sizeof *self);
 }
@@ -207,16 +208,20 @@ static int dir_model(struct cfile *f, const struct tl_line *l) {
   return 0;
 }
 
-/* fire-and-forget and blocking: one or more C identifiers. */
-static int dir_functions(struct cfile *f, const struct tl_line *l, tl_config_strs *names) {
-  int rc = check_arity(f, l, 1, 0, "one or more function names");
+/* fire-and-forget and blocking: one or more C identifiers (what: "function", and
+ * "variable" for failure-counter). */
+static int dir_names(struct cfile *f, const struct tl_line *l, tl_config_strs *names,
+                     const char *what) {
+  char need[64];
+  snprintf(need, sizeof need, "one or more %s names", what);
+  int rc = check_arity(f, l, 1, 0, need);
   if (rc < 0) return rc;
   for (uint32_t i = 1; i < l->ntokens; i++) {
     const struct tl_token *t = &l->tokens[i];
     char q[64];
     if (!is_c_identifier(t->value))
-      return cerr(f, t->line, t->value_col, "'%s' is not a function name",
-                  tl_srcerr_quote(q, sizeof q, t->value));
+      return cerr(f, t->line, t->value_col, "'%s' is not a %s name",
+                  tl_srcerr_quote(q, sizeof q, t->value), what);
     PUSH(*names, t->value);
   }
   return 0;
@@ -283,15 +288,18 @@ static int config_line(struct cfile *f, const struct tl_line *l) {
   if (strcmp(d, "disable") == 0) return dir_enable(f, l, 0);
   if (strcmp(d, "severity") == 0) return dir_severity(f, l);
   if (strcmp(d, "model") == 0) return dir_model(f, l);
-  if (strcmp(d, "fire-and-forget") == 0) return dir_functions(f, l, &f->cfg->fire_and_forget);
-  if (strcmp(d, "blocking") == 0) return dir_functions(f, l, &f->cfg->blocking);
+  if (strcmp(d, "fire-and-forget") == 0)
+    return dir_names(f, l, &f->cfg->fire_and_forget, "function");
+  if (strcmp(d, "blocking") == 0) return dir_names(f, l, &f->cfg->blocking, "function");
+  if (strcmp(d, "failure-counter") == 0)
+    return dir_names(f, l, &f->cfg->failure_counters, "variable");
   if (strcmp(d, "ticket-type") == 0) return dir_ticket_type(f, l);
   if (strcmp(d, "model-on") == 0) return dir_model_select(f, l, 1);
   if (strcmp(d, "model-off") == 0) return dir_model_select(f, l, 0);
   char q[64];
   return cerr(f, l->tokens[0].line, l->tokens[0].col, "unknown directive '%s' (enable, "
               "disable, severity, model, model-on, model-off, fire-and-forget, ticket-type, "
-              "blocking)", tl_srcerr_quote(q, sizeof q, d));
+              "blocking, failure-counter)", tl_srcerr_quote(q, sizeof q, d));
 }
 
 #undef PUSH
@@ -407,11 +415,15 @@ int tl_config_fire_and_forget(const struct tl_config *self, const char *fn_name)
 int tl_config_model_text(const struct tl_config *self, char **out, size_t *len) {
   *out = NULL;
   *len = 0;
-  if (!self || (self->ticket_types.size == 0 && self->blocking.size == 0)) return 0;
+  if (!self || (self->ticket_types.size == 0 && self->blocking.size == 0 &&
+                self->failure_counters.size == 0))
+    return 0;
   size_t cap = 64;
   for (uint32_t i = 0; i < self->ticket_types.size; i++)
     cap += strlen(self->ticket_types.data[i]) + 8;
   for (uint32_t i = 0; i < self->blocking.size; i++) cap += strlen(self->blocking.data[i]) + 16;
+  for (uint32_t i = 0; i < self->failure_counters.size; i++)
+    cap += strlen(self->failure_counters.data[i]) + 20;
   char *buf = malloc(cap);
   if (!buf) return TL_ENOMEM;
   size_t n = (size_t)snprintf(buf, cap, "model config\n");
@@ -424,6 +436,9 @@ int tl_config_model_text(const struct tl_config *self, char **out, size_t *len) 
     if (!seen) n += (size_t)snprintf(buf + n, cap - n, "fn %s blocking\n",
                                      self->blocking.data[i]);
   }
+  for (uint32_t i = 0; i < self->failure_counters.size; i++)
+    n += (size_t)snprintf(buf + n, cap - n, "failure-counter %s\n",
+                          self->failure_counters.data[i]);
   *out = buf;
   *len = n;
   return 0;

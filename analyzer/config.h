@@ -15,6 +15,7 @@
  *   model-on mpi                         # a model on whatever the file includes
  *   model-off glib                       # ... or off (default: chosen by its `header`)
  *   blocking legacy_fetch                # a function that blocks, as `fn F blocking`
+ *   failure-counter errs                 # `errs++` records a failed run: the path ends
  *
  * Nothing in it can name a program to run or a library to load: `model` files are parsed as
  * models, nothing else. Unknown directives, keys and rule ids are errors (file:line:col).
@@ -71,6 +72,7 @@ struct tl_config {
   tl_config_strs fire_and_forget;                 /* function names */
   tl_config_strs ticket_types;                    /* spellings, tokens joined by a space */
   tl_config_strs blocking;                        /* function names */
+  tl_config_strs failure_counters;                /* variable names */
   TL_ARRAY(struct tl_config_select) model_select; /* model-on / model-off: `what` a model
                                                      name, in order (model.h, selection) */
 };
@@ -97,8 +99,8 @@ void tl_config_rules(const struct tl_config *self, unsigned char *on, enum tl_se
 /* 1 when fn_name is listed by a `fire-and-forget` directive. self may be NULL. */
 int  tl_config_fire_and_forget(const struct tl_config *self, const char *fn_name);
 
-/* A model file's text for the `ticket-type` and `blocking` directives ("model config", one
- * `type` or `fn F blocking` line each), malloc'd into *out (length *len); *out = NULL when
+/* A model file's text for the `ticket-type`, `blocking` and `failure-counter` directives
+ * ("model config", one `type`, `fn F blocking` or `failure-counter V` line each), malloc'd into *out (length *len); *out = NULL when
  * there are none. 0 or TL_ENOMEM. */
 int  tl_config_model_text(const struct tl_config *self, char **out, size_t *len);
 

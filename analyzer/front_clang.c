@@ -1723,6 +1723,81 @@ static void lower_unary(struct fe *fe, CXCursor c, struct want w, struct val *ou
   }
 }
 
+/* 1 when `c` designates a variable that is a model `failure-counter` (a local, a global or
+ * a static, matched by name). */
+static int is_failure_counter(struct fe *fe, CXCursor c) {
+  c = strip(fe, c);
+  if (clang_getCursorKind(c) != CXCursor_DeclRefExpr) return 0;
+  CXCursor d = clang_getCursorReferenced(c);
+  if (clang_getCursorKind(d) != CXCursor_VarDecl) return 0;
+  CXString name = clang_getCursorSpelling(d);
+  int yes = tl_models_is_failure_counter(fe->models, clang_getCString(name));
+  clang_disposeString(name);
+  return yes;
+}
+
+/* The spellings of up to `max` tokens from where the expression `c` starts, as they are
+ * written, also inside a macro body (where the file tokens show the macro's name): clang
+ * lexes a range at the start's spelling, the one place libclang 14 exposes it. Each
+ * spelling is cut to 7 bytes. Returns how many were read. */
+static unsigned spelled_tokens(struct fe *fe, CXCursor c, char (*out)[8], unsigned max) {
+  CXSourceLocation at = clang_getRangeStart(clang_getCursorExtent(c));
+  CXToken *first = NULL, *toks = NULL;
+  unsigned nfirst = 0, n = 0, got = 0;
+  clang_tokenize(fe->tu, clang_getRange(at, at), &first, &nfirst);
+  if (nfirst == 0) return 0;
+  CXFile file;
+  unsigned off;
+  clang_getFileLocation(clang_getRangeStart(clang_getTokenExtent(fe->tu, first[0])), &file,
+                        NULL, NULL, &off);
+  clang_disposeTokens(fe->tu, first, nfirst);
+  size_t size = 0;
+  if (!file || !clang_getFileContents(fe->tu, file, &size)) return 0;
+  unsigned to = size - off > 64 ? off + 64 : (unsigned)size;    /* a few tokens' worth */
+  clang_tokenize(fe->tu, clang_getRange(clang_getLocationForOffset(fe->tu, file, off),
+                                        clang_getLocationForOffset(fe->tu, file, to)),
+                 &toks, &n);
+  for (; got < n && got < max; got++) {
+    CXString sp = clang_getTokenSpelling(fe->tu, toks[got]);
+    const char *cs = clang_getCString(sp);
+    snprintf(out[got], sizeof out[got], "%s", cs ? cs : "");
+    clang_disposeString(sp);
+  }
+  if (toks) clang_disposeTokens(fe->tu, toks, n);
+  return got;
+}
+
+/* 1 when `c`, a unary or compound-assignment operator, increments a failure counter by a
+ * positive constant: `errs++`, `++errs`, `errs += 2`; not a decrement, not `errs += f()`.
+ * The operator is read where it is spelled, also in a macro body (`#define check(x) if
+ * (!(x)) ++errs`). */
+static int counts_failure(struct fe *fe, CXCursor c) {
+  enum CXCursorKind k = clang_getCursorKind(c);
+  uint32_t base, n = kids_push(fe, c, &base);
+  CXCursor lhs = n >= 1 ? kid(fe, base, 0) : clang_getNullCursor();
+  CXCursor rhs = n == 2 ? kid(fe, base, 1) : clang_getNullCursor();
+  kids_pop(fe, base);
+  if ((k == CXCursor_UnaryOperator ? n != 1 : n != 2) || !is_failure_counter(fe, lhs))
+    return 0;
+  char tok[2][8];
+  unsigned nt = spelled_tokens(fe, c, tok, 2);
+  if (nt == 0) return 0;
+  if (k == CXCursor_UnaryOperator)                 /* `++errs`, or `errs ++` */
+    return strcmp(tok[0], "++") == 0 || (nt == 2 && strcmp(tok[1], "++") == 0 &&
+                                         strcmp(tok[0], "(") != 0);
+  struct val rv = {.cx = rhs};
+  eval_const(&rv);
+  return nt == 2 && strcmp(tok[1], "+=") == 0 && rv.has_value && rv.value > 0;
+}
+
+/* An increment of a failure counter records that the run has failed: lowered as a call
+ * that never returns (no callee, TL_F_NORETURN), as `exit(1)` is, so the path ends there. */
+static void lower_failure(struct fe *fe, CXCursor c) {
+  if (fe->cur == NO_BLOCK) return;
+  emit_simple(fe, TL_EV_CALL, TL_F_NORETURN, TL_SLOT_NONE, loc_of(c));
+  jump_to(fe, fe->f->exit);
+}
+
 /* An integer (or enum) type: MPICH's MPI_Request is an int handle. */
 static int is_integer_type(CXType t) {
   CXType can = clang_getCanonicalType(t);
@@ -1839,9 +1914,11 @@ static void lower_expr(struct fe *fe, CXCursor c, struct want w, struct val *out
     return;
   case CXCursor_CompoundAssignOperator:
     lower_compound_assign(fe, c, w, out);
+    if (counts_failure(fe, c)) lower_failure(fe, c);
     return;
   case CXCursor_UnaryOperator:
     lower_unary(fe, c, w, out);
+    if (counts_failure(fe, c)) lower_failure(fe, c);
     return;
   case CXCursor_ConditionalOperator:
     lower_ternary(fe, c, w, out);
@@ -1880,13 +1957,16 @@ static int cond_constant(struct fe *fe, struct val *v, struct tl_cond *cond) {
   return 1;
 }
 
-/* `!o` in a condition. Also when the operator is spelled in a macro body, where its token
- * cannot be read (libuv's `ASSERT(e)`, `do { if (!(e)) abort(); } while (0)`; a readable
- * `-`, `+`, `~` is known): the only unary operator written on a truth value (a comparison,
- * `&&`, `||`) is `!`. */
+/* `!o` in a condition. Also when the operator is spelled in a macro body, where the file's
+ * tokens show the macro's name (libuv's `ASSERT(e)`, MPICH's `check(x)`: `do { if (!(e))
+ * abort(); } while (0)`): read where it is spelled (spelled_tokens); failing that, the only
+ * unary operator written on a truth value (a comparison, `&&`, `||`) is `!`. */
 static int cond_negates(struct fe *fe, CXCursor c, CXCursor o) {
   enum op op = unop(fe, c, o);
   if (op != OP_UNKNOWN) return op == OP_NOT;
+  char tok[1][8];
+  if (spelled_tokens(fe, c, tok, 1) == 1 && op_from_text(tok[0], 1) != OP_UNKNOWN)
+    return strcmp(tok[0], "!") == 0;
   CXCursor in = strip(fe, o);
   if (clang_getCursorKind(in) != CXCursor_BinaryOperator) return 0;
   uint32_t base, n = kids_push(fe, in, &base);

@@ -123,8 +123,8 @@ static int models_load(tl_models *models, const struct tl_cli *cli,
     int rc = tl_models_load_buffer(models, cfg->path, text, len, &err);
     free(text);
     if (rc < 0) {
-      fprintf(stderr, "%s: error: its ticket-type or blocking entries: %s\n", cfg->path,
-              err.msg);
+      fprintf(stderr, "%s: error: its ticket-type, blocking or failure-counter entries: %s\n",
+              cfg->path, err.msg);
       return -1;
     }
   }
@@ -221,7 +221,8 @@ static struct profile *profile_new(char *path, const struct tl_cli *cli,
   }
   const struct tl_config *cfg = p->path ? &p->cfg : NULL;
   p->models = base;
-  if (cfg && (cfg->models.size || cfg->ticket_types.size || cfg->blocking.size)) {
+  if (cfg && (cfg->models.size || cfg->ticket_types.size || cfg->blocking.size ||
+              cfg->failure_counters.size)) {
     if (tl_models_new(&p->own_models) < 0) goto oom;
     if (models_load(p->own_models, cli, cfg, model_dir) < 0) goto fail;
     p->models = p->own_models;

@@ -1,5 +1,5 @@
 /* model.c — model files (docs/models.md) read through the line format (lines.h) into a set
- * of library functions, ticket types, async markers, sentinels and headers.
+ * of library functions, ticket types, async markers, sentinels, failure counters and headers.
  *
  * Loading is a transaction: a batch (one buffer, one file, or one directory) is parsed and
  * checked into a `struct stage` with its own arena; only when every line is valid and every
@@ -55,6 +55,7 @@ struct tl_models {
   str_array types;               /* canonical spellings (type_canon) */
   str_array markers;
   str_array sentinels;
+  str_array counters;            /* failure-counter variable names */
   header_array headers;
   str_array names;               /* model names, in load order: their numbers */
 };
@@ -273,6 +274,7 @@ void tl_models_free(tl_models *self) {
   tl_array_free(&self->types);
   tl_array_free(&self->markers);
   tl_array_free(&self->sentinels);
+  tl_array_free(&self->counters);
   tl_array_free(&self->headers);
   tl_array_free(&self->names);
   free(self);
@@ -302,6 +304,13 @@ int tl_models_is_sentinel(const tl_models *self, const char *name) {
   if (!self || !name) return 0;
   for (uint32_t i = 0; i < self->sentinels.size; i++)
     if (strcmp(self->sentinels.data[i], name) == 0) return 1;
+  return 0;
+}
+
+int tl_models_is_failure_counter(const tl_models *self, const char *name) {
+  if (!self || !name) return 0;
+  for (uint32_t i = 0; i < self->counters.size; i++)
+    if (strcmp(self->counters.data[i], name) == 0) return 1;
   return 0;
 }
 
@@ -335,7 +344,7 @@ struct stage {
   fn_array fns;                 /* unique names; a later file of the batch replaces */
   TL_ARRAY(uint32_t) fn_file;   /* the batch's file number of fns[i] */
   struct fn_table table;
-  str_array types, markers, sentinels;
+  str_array types, markers, sentinels, counters;
   header_array headers;
   uint32_t nfiles;
 };
@@ -357,6 +366,7 @@ static void stage_free(struct stage *st) {
   tl_array_free(&st->types);
   tl_array_free(&st->markers);
   tl_array_free(&st->sentinels);
+  tl_array_free(&st->counters);
   tl_array_free(&st->headers);
 }
 
@@ -509,6 +519,10 @@ static int do_marker(struct mfile *f, const struct tl_line *ln) {
 
 static int do_sentinel(struct mfile *f, const struct tl_line *ln) {
   return do_names(f, ln, "sentinel", "constant name", &f->st->sentinels);
+}
+
+static int do_failure_counter(struct mfile *f, const struct tl_line *ln) {
+  return do_names(f, ln, "failure-counter", "variable name", &f->st->counters);
 }
 
 /* N, *N or ret into *ref; 0 or an error at the value. */
@@ -805,6 +819,7 @@ static int stage_buffer(struct stage *st, const char *name, const char *buf, siz
   } directives[] = {
     { "model", do_model }, { "header", do_header }, { "type", do_type },
     { "async-marker", do_marker }, { "sentinel", do_sentinel }, { "fn", do_fn },
+    { "failure-counter", do_failure_counter },
   };
   for (uint32_t i = 0; i < lines.nlines; i++) {
     const struct tl_line *ln = &lines.lines[i];
@@ -821,7 +836,7 @@ static int stage_buffer(struct stage *st, const char *name, const char *buf, siz
       d++;
     if (d == sizeof directives / sizeof directives[0]) {
       rc = merr(&f, t->line, t->col, "unknown directive '%s' (expected model, header, type, "
-                "async-marker, sentinel or fn)", tok_text(b, sizeof b, t));
+                "async-marker, sentinel, failure-counter or fn)", tok_text(b, sizeof b, t));
       goto fail;
     }
     if (!f.model && directives[d].fn != do_model) {
@@ -860,6 +875,7 @@ static int stage_commit(tl_models *self, struct stage *st, struct tl_srcerr *err
       tl_array_reserve(&self->types, self->types.size + st->types.size) < 0 ||
       tl_array_reserve(&self->markers, self->markers.size + st->markers.size) < 0 ||
       tl_array_reserve(&self->sentinels, self->sentinels.size + st->sentinels.size) < 0 ||
+      tl_array_reserve(&self->counters, self->counters.size + st->counters.size) < 0 ||
       tl_array_reserve(&self->headers, self->headers.size + st->headers.size) < 0 ||
       tl_array_reserve(&self->arenas, self->arenas.size + 1) < 0 ||
       table_prepare(&self->table, need, &fresh) < 0) {
@@ -887,6 +903,9 @@ static int stage_commit(tl_models *self, struct stage *st, struct tl_srcerr *err
   for (uint32_t i = 0; i < st->sentinels.size; i++)
     if (!str_has(&self->sentinels, st->sentinels.data[i], str_eq))
       self->sentinels.data[self->sentinels.size++] = st->sentinels.data[i];
+  for (uint32_t i = 0; i < st->counters.size; i++)
+    if (!str_has(&self->counters, st->counters.data[i], str_eq))
+      self->counters.data[self->counters.size++] = st->counters.data[i];
   /* One entry per (header, model): a header two models name selects both; the look-up by
    * header alone (tl_models_header_model) reads from the end, so the latest load wins. */
   for (uint32_t i = 0; i < st->headers.size; i++) {

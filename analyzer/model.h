@@ -6,6 +6,7 @@
  *   type tk_promise *
  *   async-marker TK_ASYNC
  *   sentinel MPI_REQUEST_NULL
+ *   failure-counter errs
  *   fn tk_async  start  ticket=ret async-fn=1
  *   fn tk_await  await  ticket=0 value=*1 status=ret suspends
  *   fn tk_then   consume ticket=0 callback=1 callback-err=0
@@ -134,6 +135,10 @@ int  tl_models_is_async_marker(const tl_models *self, const char *name);
 /* 1 when `name` is a `sentinel` of a loaded model: a constant of a ticket type that names no
  * ticket (MPI_REQUEST_NULL). Matched exactly. */
 int  tl_models_is_sentinel(const tl_models *self, const char *name);
+/* 1 when `name` is a `failure-counter` of a loaded model: a variable whose increment by a
+ * positive constant records that the run has failed (`errs++` in a test suite). The
+ * front-end lowers such an increment as a call that never returns. Matched exactly. */
+int  tl_models_is_failure_counter(const tl_models *self, const char *name);
 /* Number of functions, and the i-th, for listing. */
 size_t tl_models_count(const tl_models *self);
 const struct tl_model_fn *tl_models_at(const tl_models *self, size_t i);

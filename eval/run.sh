@@ -9,7 +9,9 @@
 #      package skipped;
 #   3. every file of the package's selection linted with every model (the default model
 #      directory holds them all) and every rule (--enable=all, so the perf group too), one
-#      process per file, $EVAL_JOBS at a time (ticketlint has no -j);
+#      process per file, $EVAL_JOBS at a time (ticketlint has no -j), with the package's
+#      configuration eval/config/<package>.ticketlint (`--config`) when there is one: what
+#      its maintainers would write (MPICH's test suite counts failures in `errs`);
 #   4. eval/summarize.py prints the table: package, version, files, non-blank lines, findings
 #      (and per rule), findings per 1000 lines, parse failures, time; and writes every
 #      finding to build-eval/eval/findings.txt for the review.
@@ -438,7 +440,12 @@ for pkg in $PACKAGES; do
     echo "eval: $pkg $version: $n files, flags: $flags"
     t0=$(now_ms)
     EVAL_FLAGS=$flags
-    export EVAL_FLAGS
+    EVAL_CONFIG=""                   # the package's own configuration, as its maintainers
+    if [ -f "$here/eval/config/$pkg.ticketlint" ]; then   # would write it
+        EVAL_CONFIG="$here/eval/config/$pkg.ticketlint"
+        echo "eval: $pkg: configuration eval/config/$pkg.ticketlint"
+    fi
+    export EVAL_FLAGS EVAL_CONFIG
     awk '{ o = $0; gsub("/", "__", o); print o "\t" $0 }' "$work/$pkg/files.txt" |
         while IFS="	" read -r o f; do printf '%s\0%s\0' "$work/$pkg/out/$o" "$f"; done |
         xargs -0 -n 2 -P "$EVAL_JOBS" sh -c '"$0" "$1" "'"$root"'" "$2"' "$here/eval/lint_one.sh"

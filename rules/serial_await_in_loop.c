@@ -13,7 +13,9 @@
  * A ticket that is an array element (`MPI_Wait(&reqs[0], ...)`) names some element: what any
  * start of the loop into that array fills is taken as its result.
  * An exit taken only on failure (`if (tk_await(t, &r) < 0) return -1;`,
- * `if (rc != 0) break;`) is fail-fast error handling and does not count; neither do results
+ * `if (rc != 0) break;`, or a check whose failing side ends the run: `if (r != want)
+ * abort();`, `errs++` of a project's failure counter, docs/config.md) is fail-fast error
+ * handling and does not count; neither do results
  * that only accumulate (`sum += r`, `out[i] = r`). A loop that only a failure ends
  * (`for (;;)` serving connections) has no "all" to start first and is not reported.
  *
@@ -155,13 +157,27 @@ static int loop_paced(const struct tl_func *fn, const struct tl_loop *l,
   return loop_starts(fn, l, 1);
 }
 
-/* An exit of block b decided by the status (set `status`) and taken only when the status is
- * not 0: fail-fast error handling. */
+/* 1 when every path from block b reaches a call that never returns (exit, abort, an
+ * increment of a failure counter) within a few blocks: the run fails there. */
+static int ends_in_failure(const struct tl_func *fn, uint32_t b, unsigned depth) {
+  const struct tl_block *blk = &fn->blocks[b];
+  for (uint32_t e = 0; e < blk->nevents; e++)
+    if (blk->events[e].kind == TL_EV_CALL && (blk->events[e].flags & TL_F_NORETURN)) return 1;
+  if (depth >= 6 || b == fn->exit || blk->nsuccs == 0) return 0;
+  for (uint32_t k = 0; k < blk->nsuccs; k++)
+    if (!ends_in_failure(fn, blk->succs[k], depth + 1)) return 0;
+  return 1;
+}
+
+/* An exit of block b taken only on failure: fail-fast error handling. Each way out of the
+ * loop is decided by the status (set `status`) and taken only when it is not 0, or ends
+ * the run in failure (`if (val != exp) abort();`, `errs++` of a failure counter). */
 static int exit_fails_fast(const struct tl_func *fn, const struct tl_loop *l,
                            const struct tl_block *b, const unsigned char *status) {
-  if (b->term != TL_TERM_BRANCH || !tl_slotset_covers(fn, status, b->cond.slot)) return 0;
+  int on_status = b->term == TL_TERM_BRANCH && tl_slotset_covers(fn, status, b->cond.slot);
   for (uint32_t k = 0; k < b->nsuccs; k++) {
-    if (tl_loop_contains(l, b->succs[k])) continue;
+    if (tl_loop_contains(l, b->succs[k]) || ends_in_failure(fn, b->succs[k], 0)) continue;
+    if (!on_status) return 0;
     enum tl_cmp op = tl_cond_on_edge(b, k);
     if (op == TL_CMP_NONE || !tl_cmp_excludes(op, b->cond.value, 0)) return 0;
   }

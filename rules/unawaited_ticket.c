@@ -47,7 +47,9 @@
  * returned, or was freed (`io_uring_queue_exit(&ring)`), its pending tickets are not lost.
  * And a path that ends the process in failure is a sink, as a call that never returns is
  * for the Clang Static Analyzer: `exit()`, `abort()`, `err()`, `__assert_fail`, any
- * `_Noreturn` or `noreturn` function; `return <nonzero constant>` from `main`; and
+ * `_Noreturn` or `noreturn` function; an increment of a project's failure counter
+ * (`failure-counter errs` in `.ticketlint`: `errs++` records a failed run, docs/config.md);
+ * `return <nonzero constant>` from `main`; and
  * `return <nonzero constant>` from a static helper whose every call in the file turns a
  * nonzero result into such an exit (`if (test_read(&ring)) return 1;` in main;
  * docs/summaries.md, "Failing exits"). Returning a variable every path leaves nonzero

@@ -113,6 +113,12 @@ Test(config, model_text_from_ticket_type_and_blocking) {
   free(text);
   tl_config_close(&c);
 
+  c = load_ok("failure-counter errs nerrs\n");
+  cr_assert_eq(tl_config_model_text(&c, &text, &len), 0);
+  cr_assert_str_eq(text, "model config\nfailure-counter errs\nfailure-counter nerrs\n");
+  free(text);
+  tl_config_close(&c);
+
   c = load_ok("enable perf\n");
   cr_assert_eq(tl_config_model_text(&c, &text, &len), 0);
   cr_assert_null(text, "nothing to add");
@@ -142,6 +148,8 @@ Test(config, malformed_files_report_file_line_col) {
   load_fails("model missing.model\n", 1, 7, "cannot open model file 'missing.model'");
   load_fails("fire-and-forget log-async\n", 1, 17, "'log-async' is not a function name");
   load_fails("blocking 9lives\n", 1, 10, "not a function name");
+  load_fails("failure-counter errs.n\n", 1, 17, "'errs.n' is not a variable name");
+  load_fails("failure-counter\n", 1, 1, "one or more variable names");
   load_fails("ticket-type shop_order&\n", 1, 23, "unexpected '&'");
   load_fails("enable perf\n  disable \"perf\n", 2, 11, "unterminated string");
 }

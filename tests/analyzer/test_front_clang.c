@@ -230,6 +230,35 @@ Test(front_clang, noreturn_call_ends_the_path) {
   cr_assert_eq(count(f, TL_EV_RETURN), 1);
 }
 
+/* A model `failure-counter`: its increment by a positive constant is a call that never
+ * returns (no callee), also spelled in a macro body; a decrement, an addition of a value or
+ * another variable's increment is not. */
+Test(front_clang, failure_counter_increment_ends_the_path) {
+  static const char counters[] = "model counters\nfailure-counter errs\n";
+  struct tl_srcerr err;
+  cr_assert_eq(tl_models_load_buffer(models, "counters.model", counters, strlen(counters),
+                                     &err), 0, "%s", err.msg);
+  cr_assert_eq(parse("static int errs;\n"
+                     "#define check(x) do { if (!(x)) { ++errs; } } while (0)\n"
+                     "#define uncheck(x) do { if (!(x)) { errs--; } } while (0)\n"
+                     "int f(int x) { if (x) errs++; return x; }\n"
+                     "int g(int x) { if (x) errs += 2; return x; }\n"
+                     "int h(int x) { check(x); return x; }\n"
+                     "int quiet(int x, int other) { errs--; errs -= 1; errs += x; other++;\n"
+                     "  uncheck(x); errs += 0; return x; }"), 0);
+  const char *const ends[] = {"f", "g", "h"};
+  for (size_t i = 0; i < 3; i++) {
+    const struct tl_func *fn = func(ends[i]);
+    uint32_t b;
+    const struct tl_event *ev = event(fn, TL_EV_CALL, NULL, 0, &b);
+    cr_assert_not_null(ev, "%s: an increment is a call", ends[i]);
+    cr_assert(ev->flags & TL_F_NORETURN, "%s", ends[i]);
+    cr_assert_null(ev->callee);
+    cr_assert_eq(fn->blocks[b].succs[0], fn->exit, "%s: the path ends", ends[i]);
+  }
+  cr_assert_eq(count(func("quiet"), TL_EV_CALL), 0);
+}
+
 Test(front_clang, blocking_and_lock_calls) {
   cr_assert_eq(parse("#include <pthread.h>\n#include <unistd.h>\n"
                      "static pthread_mutex_t m;\n"

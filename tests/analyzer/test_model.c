@@ -345,6 +345,8 @@ static const struct bad_case bad_cases[] = {
   { "model m\nfn a\n", 2, 1, "'fn' needs a function name and an event" },
   { "model m\nfn a blocking\n\n  fn a blocking\n", 4, 6, "duplicate function 'a' (first at line 2)" },
   { "model m\nfrobnicate x\n", 2, 1, "unknown directive 'frobnicate'" },
+  { "model m\nfailure-counter\n", 2, 1, "'failure-counter' needs a variable name" },
+  { "model m\nfailure-counter errs-1\n", 2, 17, "invalid variable name 'errs-1'" },
   { "model m\n  k=v\n", 2, 3, "expected a directive, found 'k=v'" },
   { "model m\n\"fn\" a blocking\n", 2, 1, "expected a directive, found '\"fn\"'" },
   { "model m\nmodel n\n", 2, 1, "duplicate 'model' directive (the model is 'm')" },
@@ -622,6 +624,14 @@ Test(model, async_markers) {
   cr_assert(tl_models_is_async_marker(models, "MY_ASYNC"));
   cr_assert_not(tl_models_is_async_marker(models, "tk_async"));
   cr_assert_not(tl_models_is_async_marker(models, NULL));
+}
+
+Test(model, failure_counters_are_matched_exactly) {
+  load_ok("model t\nfailure-counter errs nerrs\nfailure-counter errs\n");
+  cr_assert(tl_models_is_failure_counter(models, "errs"));
+  cr_assert(tl_models_is_failure_counter(models, "nerrs"));
+  cr_assert_not(tl_models_is_failure_counter(models, "err"));
+  cr_assert_not(tl_models_is_failure_counter(models, NULL));
 }
 
 Test(model, headers_match_on_path_components) {
