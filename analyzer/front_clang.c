@@ -1118,18 +1118,21 @@ static int call_in_macro(struct fe *fe, CXCursor c, const char *callee) {
 
 /* TL_F_NOT_TICKET: the argument of ticket role r is no ticket: a null pointer constant, a
  * model `sentinel`, or a cast from a type that is neither a ticket, nor a pointer to or an
- * array of tickets, nor `void *` (a ticket passed through a context pointer is trusted). */
+ * array of tickets, nor `void *` (a ticket passed through a context pointer is trusted).
+ * With `sentinel_ok` (model `accepts-sentinel`) the call is defined on a null or sentinel
+ * ticket passed by value, and only a cast counts. */
 static int arg_not_ticket(struct fe *fe, CXCursor call, struct tl_argref r,
-                          const struct val *args, unsigned nargs) {
+                          const struct val *args, unsigned nargs, int sentinel_ok) {
   if (r.index < 0 || (unsigned)r.index >= nargs) return 0;
-  if (val_is_null(&args[r.index])) return 1;
+  int constant_ok = sentinel_ok && !r.deref;
+  if (val_is_null(&args[r.index])) return !constant_ok;
   CXCursor a = strip(fe, clang_Cursor_getArgument(call, (unsigned)r.index));
   if (!r.deref && clang_getCursorKind(a) == CXCursor_DeclRefExpr) {
     const char *name = take(fe, clang_getCursorSpelling(a));
-    if (tl_models_is_sentinel(fe->models, name)) return 1;
+    if (tl_models_is_sentinel(fe->models, name)) return !constant_ok;
   } else if (!r.deref) {
     const char *text = tok_text_range(fe, start_off(fe, a), end_off(fe, a));
-    if (text && tl_models_is_sentinel(fe->models, text)) return 1;
+    if (text && tl_models_is_sentinel(fe->models, text)) return !constant_ok;
   }
   int cast = 0;
   for (int depth = 0; depth < 8 && clang_getCursorKind(a) == CXCursor_CStyleCastExpr; depth++) {
@@ -1332,7 +1335,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     if (m->event != TL_ME_START && m->event != TL_ME_BLOCKING && m->event != TL_ME_LOCK &&
         m->event != TL_ME_UNLOCK && m->event != TL_ME_CREATE && m->event != TL_ME_EXIT &&
         arg_not_ticket(fe, c, m->ticket.index != TL_ARG_NONE ? m->ticket : m->tickets, args,
-                       nargs))
+                       nargs, m->accepts_sentinel))
       ev.flags |= TL_F_NOT_TICKET;
     ev.fn_arg = model_fn_arg(fe, m, c, nargs);
     note_fnref(fe, m->async_fn, c, nargs, TL_FN_ASYNC_PASSED);
