@@ -756,7 +756,7 @@ static int plain_loc(CXSourceLocation l) {
  * operator that takes a void operand. */
 static enum op binop(struct fe *fe, CXCursor lhs, CXCursor rhs) {
   CXSourceLocation lel = clang_getRangeEnd(clang_getCursorExtent(lhs));
-  CXSourceLocation rsl = clang_getRangeStart(clang_getCursorExtent(rhs));
+  CXSourceLocation rsl = clang_getCursorLocation(rhs);
   uint32_t le = file_off(fe, lel), rs = file_off(fe, rsl);
   if (le != NO_OFF && rs != NO_OFF && le <= rs) {
     uint32_t i = tok_lower(fe, le);
@@ -780,6 +780,34 @@ static enum op binop(struct fe *fe, CXCursor lhs, CXCursor rhs) {
   }
   if (type_info(fe, clang_getCursorType(lhs)) & TI_VOID) return OP_COMMA;
   return OP_UNKNOWN;
+}
+
+/* The operator of a binary expression spelled in a macro body (fio's `for (i = 0; i < (q)->nr
+ * && (u = (q)->us[i]); i++)` in a macro), which has no token in the user's text and whose
+ * kind libclang 14 does not give: told by types where they allow one answer. An operator
+ * whose left operand is a variable, a field, an element or `*p`, and whose left operand,
+ * right operand and result are all pointers, or all one struct or union, is `=` (pointer
+ * arithmetic takes an integer, a pointer difference is one, a comparison is an int; C has no
+ * other operator on structs). Anything else stays unknown. */
+static enum op binop_by_types(struct fe *fe, CXCursor c, CXCursor lhs, CXCursor rhs) {
+  enum CXCursorKind lk = clang_getCursorKind(strip(fe, lhs));
+  if (lk != CXCursor_DeclRefExpr && lk != CXCursor_MemberRefExpr &&
+      lk != CXCursor_ArraySubscriptExpr && lk != CXCursor_UnaryOperator)
+    return OP_UNKNOWN;
+  CXType t = clang_getCanonicalType(clang_getCursorType(c));
+  CXType lt = clang_getCanonicalType(clang_getCursorType(lhs));
+  CXType rt = clang_getCanonicalType(clang_getCursorType(rhs));
+  if (t.kind == CXType_Pointer && lt.kind == CXType_Pointer && rt.kind == CXType_Pointer)
+    return OP_ASSIGN;
+  if (t.kind == CXType_Record && clang_equalTypes(t, lt) && clang_equalTypes(t, rt))
+    return OP_ASSIGN;
+  return OP_UNKNOWN;
+}
+
+/* binop, or for an operator spelled in a macro body, what the types say. */
+static enum op binop_of(struct fe *fe, CXCursor c, CXCursor lhs, CXCursor rhs) {
+  enum op op = binop(fe, lhs, rhs);
+  return op != OP_UNKNOWN ? op : binop_by_types(fe, c, lhs, rhs);
 }
 
 /* The operator of a unary expression: a prefix token in the user's text, a postfix ++/--
@@ -1479,7 +1507,7 @@ static void lower_binary(struct fe *fe, CXCursor c, struct want w, struct val *o
   if (n != 2) { kids_pop(fe, base); lower_generic(fe, c); return; }
   CXCursor l = kid(fe, base, 0), r = kid(fe, base, 1);
   kids_pop(fe, base);
-  enum op op = binop(fe, l, r);
+  enum op op = binop_of(fe, c, l, r);
   struct val lv, rv;
   switch (op) {
   case OP_COMMA: {
@@ -1785,7 +1813,7 @@ static int cond_negates(struct fe *fe, CXCursor c, CXCursor o) {
   CXCursor in = strip(fe, o);
   if (clang_getCursorKind(in) != CXCursor_BinaryOperator) return 0;
   uint32_t base, n = kids_push(fe, in, &base);
-  enum op bop = n == 2 ? binop(fe, kid(fe, base, 0), kid(fe, base, 1)) : OP_UNKNOWN;
+  enum op bop = n == 2 ? binop_of(fe, in, kid(fe, base, 0), kid(fe, base, 1)) : OP_UNKNOWN;
   kids_pop(fe, base);
   return op_is_compare(bop) || bop == OP_LAND || bop == OP_LOR;
 }
@@ -1805,7 +1833,7 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
     if (n == 2) {
       CXCursor l = kid(fe, base, 0), r = kid(fe, base, 1);
       kids_pop(fe, base);
-      enum op op = binop(fe, l, r);
+      enum op op = binop_of(fe, c, l, r);
       if (op == OP_LAND || op == OP_LOR) {
         uint32_t mid = new_block(fe);
         if (op == OP_LAND) lower_cond(fe, l, mid, f);
@@ -1859,7 +1887,7 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
     if (n == 2) {
       cl = kid(fe, base, 0);
       cr = kid(fe, base, 1);
-      op = binop(fe, cl, cr);
+      op = binop_of(fe, c, cl, cr);
     }
     kids_pop(fe, base);
   }
