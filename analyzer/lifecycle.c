@@ -260,6 +260,12 @@ static void apply_assign(const struct tl_lc *lc, const struct tl_event *ev) {
   const struct tl_func *fn = lc->fn;
   tl_slot_id d = ev->dst;
   if (d == TL_SLOT_NONE || d >= fn->nslots) return;
+  if ((ev->flags & TL_F_NULL) && (fn->slots[d].flags & TL_SLOT_POINTER) && !is_ticket(fn, d)) {
+    /* `MPI_Request *reqs = 0`: a null pointer to tickets points at none, and no ticket is
+     * unissued (waiting for zero of them is fine, more is a null dereference). */
+    set_within(lc, d, TL_LC_UNKNOWN, NULL, TL_LC_WHY_NONE);
+    return;
+  }
   if (ev->flags & TL_F_NULL) {
     set_within(lc, d, TL_LC_NOT_ISSUED, &ev->loc, TL_LC_WHY_NULL);
     return;

@@ -4,7 +4,9 @@
  * Per slot, a may-set of states (which of them the slot can be in on some path reaching this
  * point) plus where the states came from, for notes:
  *
- *   NOT_ISSUED  declared and never started, set to NULL, or NULL on this branch
+ *   NOT_ISSUED  declared and never started, set to NULL, or NULL on this branch (a null
+ *               pointer *to* tickets, `MPI_Request *reqs = 0`, points at none: what lies
+ *               behind it is UNKNOWN)
  *   PENDING     issued here and owned here: someone must hand it in
  *   COLLECTED   handed in: awaited, awaited with its array, or given to a consuming call
  *   DETACHED    given up on purpose (fire-and-forget)
