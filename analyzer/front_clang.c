@@ -103,6 +103,7 @@ struct name_ent {
   const char *name;
   int8_t noreturn;                     /* -1 unknown */
   int8_t annotated;                    /* -1 not looked at yet */
+  int8_t runs_loop;                    /* -1 unknown: a header helper that runs the loop */
   const struct tl_model_fn *annot;     /* the model its annotations make, or NULL */
 };
 struct label { const char *name; uint32_t block; };
@@ -209,6 +210,7 @@ static struct name_ent *name_get(struct fe *fe, const char *name) {
   fe->names[h].name = copy;
   fe->names[h].noreturn = -1;
   fe->names[h].annotated = -1;
+  fe->names[h].runs_loop = -1;
   fe->nnames++;
   return &fe->names[h];
 }
@@ -1092,6 +1094,54 @@ static void note_fnref(struct fe *fe, struct tl_argref r, CXCursor call, unsigne
   if (tl_array_push(&fe->fnrefs, ref) < 0) set_err(fe, TL_ENOMEM);
 }
 
+/* What header_helper_runs_loop's walk of a body looks for. */
+struct loop_walk {
+  struct fe *fe;
+  unsigned visited;
+  int found;
+};
+
+static enum CXChildVisitResult find_loop_run(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
+  struct loop_walk *w = data;
+  if (++w->visited > 4096) return CXChildVisit_Break;
+  if (clang_getCursorKind(c) == CXCursor_CallExpr) {
+    CXCursor ref = clang_getCursorReferenced(c);
+    if (clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
+      CXString s = clang_getCursorSpelling(ref);
+      const char *cs = clang_getCString(s);
+      const struct tl_model_fn *m = cs ? tl_models_find_in(w->fe->models, &w->fe->active, cs)
+                                       : NULL;
+      clang_disposeString(s);
+      if (m && m->runs_loop) {
+        w->found = 1;
+        return CXChildVisit_Break;
+      }
+    }
+  }
+  return CXChildVisit_Recurse;
+}
+
+/* A function defined in a header of the project (not the main file, not a system header),
+ * whose body calls a `runs-loop` function itself: libuv's tests run the loop in
+ * close_loop(), a static function of test/task.h. Functions of the main file are the
+ * summary's and lifecycle's (tl_lc_runs_loop); headers' are not lowered, so their bodies
+ * are only read for this. Cached by name. */
+static int header_helper_runs_loop(struct fe *fe, CXCursor decl, const char *name) {
+  struct name_ent *e = name_get(fe, name);
+  if (!e) return 0;
+  if (e->runs_loop >= 0) return e->runs_loop;
+  e->runs_loop = 0;
+  CXCursor def = clang_getCursorDefinition(decl);
+  if (clang_Cursor_isNull(def)) return 0;
+  CXSourceLocation at = clang_getCursorLocation(def);
+  if (clang_Location_isFromMainFile(at) || clang_Location_isInSystemHeader(at)) return 0;
+  struct loop_walk w = {fe, 0, 0};
+  clang_visitChildren(def, find_loop_run, &w);
+  e->runs_loop = (int8_t)w.found;
+  return w.found;
+}
+
 static int callee_noreturn(struct fe *fe, CXCursor decl, const char *name) {
   struct name_ent *e = name_get(fe, name);
   if (!e) return 0;
@@ -1387,6 +1437,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
   if (!m && name && !noreturn && nargs >= 1 && exits_on_status(ref, name, &args[0]))
     noreturn = 1;
   if (noreturn) ev.flags |= TL_F_NORETURN;
+  if (!m && name && header_helper_runs_loop(fe, ref, name)) ev.flags |= TL_F_RUNS_LOOP;
 
   /* Tickets handed to anything but a ticket role escape. */
   for (unsigned i = 0; i < nargs; i++) {
