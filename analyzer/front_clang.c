@@ -2213,6 +2213,40 @@ static void lower_return(struct fe *fe, CXCursor c) {
   jump_to(fe, fe->f->exit);
 }
 
+/* 1 when local slot s holds a ticket, or tickets inside (a field, an element). */
+static int slot_holds_tickets(struct fe *fe, tl_slot_id s) {
+  if (slot(fe, s)->flags & TL_SLOT_TICKET) return 1;
+  for (tl_slot_id k = s + 1; k < fe->f->nslots; k++) {
+    if (!(slot(fe, k)->flags & TL_SLOT_TICKET)) continue;
+    for (tl_slot_id up = slot(fe, k)->parent; up && up < k; up = slot(fe, up)->parent)
+      if (up == s) return 1;
+  }
+  return 0;
+}
+
+/* The end of inner block c (kids base..base+n), reached by falling through: the locals it
+ * declares that hold tickets die here (SCOPE_END). The function's body is left by RETURN. */
+static void end_scope(struct fe *fe, CXCursor c, uint32_t base, uint32_t n) {
+  if (fe->cur == NO_BLOCK) return;
+  struct tl_loc at = loc_of(c);
+  if (at.end_line == fe->f->loc.end_line && at.end_col == fe->f->loc.end_col) return;
+  at.line = at.end_line;
+  at.col = at.end_col;
+  for (uint32_t i = 0; i < n; i++) {
+    CXCursor k = kid(fe, base, i);
+    if (clang_getCursorKind(k) != CXCursor_DeclStmt) continue;
+    uint32_t dbase, dn = kids_push(fe, k, &dbase);
+    for (uint32_t j = 0; j < dn; j++) {
+      CXCursor d = kid(fe, dbase, j);
+      if (clang_getCursorKind(d) != CXCursor_VarDecl) continue;
+      tl_slot_id s = var_slot(fe, d);
+      if (s && slot(fe, s)->kind == TL_SLOT_LOCAL && slot_holds_tickets(fe, s))
+        emit(fe, &(struct tl_event){.kind = TL_EV_SCOPE_END, .dst = s, .loc = at});
+    }
+    kids_pop(fe, dbase);
+  }
+}
+
 static void lower_stmt(struct fe *fe, CXCursor c) {
   if (fe->err) return;
   enum CXCursorKind k = clang_getCursorKind(c);
@@ -2228,6 +2262,7 @@ static void lower_stmt(struct fe *fe, CXCursor c) {
       else lower_stmt(fe, s);
       fe->uses.size = mark;
     }
+    if (k == CXCursor_CompoundStmt) end_scope(fe, c, base, n);
     kids_pop(fe, base);
     return;
   case CXCursor_IfStmt:       lower_if(fe, c); return;

@@ -474,6 +474,10 @@ void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev) {
   case TL_EV_RETURN:
     apply_return(lc, ev);
     return;
+  case TL_EV_SCOPE_END:            /* the local is gone: nothing more is known of it */
+    if (ev->dst != TL_SLOT_NONE && ev->dst < fn->nslots)
+      set_within(lc, ev->dst, TL_LC_UNKNOWN, NULL, TL_LC_WHY_NONE);
+    return;
   case TL_EV_ASSIGN:
     apply_assign(lc, ev);
     return;

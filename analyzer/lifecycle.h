@@ -42,6 +42,7 @@
  * exit of a loop whose body makes one at a point the exit dominates (`while (!done)
  * g_main_context_iteration(NULL, TRUE);`), makes every ticket PENDING from a start with a
  * `callback=` ESCAPED: its callback runs in the loop and hands it in. Other starts stay.
+ * The end of an inner block (SCOPE_END) makes its local UNKNOWN: nothing more is known of it.
  * A call of a function of the same file that runs the loop counts as a run (tl_lc_runs_loop),
  * and so does one of a project header's function whose body runs it (the front-end sets
  * TL_F_RUNS_LOOP on that CALL).
