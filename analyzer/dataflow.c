@@ -13,6 +13,11 @@
  * AWAIT and AWAIT_ALL, `ticket` (and a FILLS `aux`) of START, `ticket` and `dst` of CREATE,
  * and every slot of an ESCAPE (an address escaping counts as a write).
  *
+ * An ASSIGN of a nonzero integer constant (TL_F_NONZERO) to a variable or a field of one then
+ * assumes every condition of the function that tests exactly that slot against a constant
+ * (`flag`, `!flag`, `flag == 2`) as the constant decides it: after `closed = 1`, `if
+ * (!closed)` is known false (a flag that makes something happen once).
+ *
  * Edges. On succs[0] of a BRANCH whose cond has a key, "key true" is assumed, on succs[1]
  * "key false"; an entry already assuming the opposite is infeasible on that edge and
  * dropped. SWITCH and GOTO edges add nothing. Then rule->edge (if any) sees the entry's
@@ -296,6 +301,48 @@ static void invalidate(const struct tl_func *fn, struct entry *e, const struct t
   }
 }
 
+/* 1 when `fn`'s slot s is a variable or a field of one (no element, no `*p`). */
+static int slot_is_plain(const struct tl_func *fn, tl_slot_id s) {
+  for (uint32_t depth = 0; s != TL_SLOT_NONE && s < fn->nslots && depth < 64; depth++) {
+    const struct tl_slot *sl = &fn->slots[s];
+    if (sl->kind == TL_SLOT_ELEM || sl->kind == TL_SLOT_DEREF) return 0;
+    if (sl->kind != TL_SLOT_FIELD) return 1;
+    s = sl->parent;
+  }
+  return 0;
+}
+
+/* Whether the condition c holds when its slot holds v; -1 when c says nothing about it. */
+static int cond_holds(const struct tl_cond *c, long long v) {
+  switch (c->cmp) {
+  case TL_CMP_NONZERO: return v != 0;
+  case TL_CMP_ZERO:    return v == 0;
+  case TL_CMP_EQ:      return v == c->value;
+  case TL_CMP_NE:      return v != c->value;
+  case TL_CMP_LT:      return v < c->value;
+  case TL_CMP_LE:      return v <= c->value;
+  case TL_CMP_GT:      return v > c->value;
+  case TL_CMP_GE:      return v >= c->value;
+  case TL_CMP_NONE:    break;
+  }
+  return -1;
+}
+
+/* After `x = c` (a nonzero integer constant): assume every condition of the function that
+ * tests x alone against a constant as c decides it (invalidate has just forgotten them). */
+static void decide(const struct tl_func *fn, struct entry *e, const struct tl_event *ev) {
+  if (ev->kind != TL_EV_ASSIGN || !(ev->flags & TL_F_NONZERO) || !ev->dst) return;
+  if (!slot_is_plain(fn, ev->dst)) return;
+  for (uint32_t b = 0; b < fn->nblocks; b++) {
+    const struct tl_cond *c = &fn->blocks[b].cond;
+    if (fn->blocks[b].term != TL_TERM_BRANCH || !c->key || c->slot != ev->dst) continue;
+    if (c->nuses != 1 || c->uses[0] != ev->dst) continue;
+    int holds = cond_holds(c, ev->value);
+    if (holds >= 0 && assumes(e, c->key, (uint32_t)holds) == 0)
+      assume_add(e, c->key, (uint32_t)holds, c);
+  }
+}
+
 /* ---- facts ------------------------------------------------------------------------------- */
 
 static void entry_copy(struct tl_rctx *cx, struct entry *dst, const struct entry *src) {
@@ -402,6 +449,7 @@ static int run_block(struct tl_rctx *cx, uint32_t b) {
         memset(w->facts, 0, sz);
       }
       invalidate(fn, w, ev);
+      decide(fn, w, ev);
     }
     for (uint32_t k = 0; k < blk->nsuccs; k++) {
       struct entry *e = &cx->edge;

@@ -103,6 +103,7 @@ struct name_ent {
   const char *name;
   int8_t noreturn;                     /* -1 unknown */
   int8_t annotated;                    /* -1 not looked at yet */
+  int8_t runs_loop;                    /* -1 unknown: a header helper that runs the loop */
   const struct tl_model_fn *annot;     /* the model its annotations make, or NULL */
 };
 struct label { const char *name; uint32_t block; };
@@ -213,6 +214,7 @@ static struct name_ent *name_get(struct fe *fe, const char *name) {
   fe->names[h].name = copy;
   fe->names[h].noreturn = -1;
   fe->names[h].annotated = -1;
+  fe->names[h].runs_loop = -1;
   fe->nnames++;
   return &fe->names[h];
 }
@@ -762,7 +764,7 @@ static int plain_loc(CXSourceLocation l) {
  * operator that takes a void operand. */
 static enum op binop(struct fe *fe, CXCursor lhs, CXCursor rhs) {
   CXSourceLocation lel = clang_getRangeEnd(clang_getCursorExtent(lhs));
-  CXSourceLocation rsl = clang_getRangeStart(clang_getCursorExtent(rhs));
+  CXSourceLocation rsl = clang_getCursorLocation(rhs);
   uint32_t le = file_off(fe, lel), rs = file_off(fe, rsl);
   if (le != NO_OFF && rs != NO_OFF && le <= rs) {
     uint32_t i = tok_lower(fe, le);
@@ -786,6 +788,34 @@ static enum op binop(struct fe *fe, CXCursor lhs, CXCursor rhs) {
   }
   if (type_info(fe, clang_getCursorType(lhs)) & TI_VOID) return OP_COMMA;
   return OP_UNKNOWN;
+}
+
+/* The operator of a binary expression spelled in a macro body (fio's `for (i = 0; i < (q)->nr
+ * && (u = (q)->us[i]); i++)` in a macro), which has no token in the user's text and whose
+ * kind libclang 14 does not give: told by types where they allow one answer. An operator
+ * whose left operand is a variable, a field, an element or `*p`, and whose left operand,
+ * right operand and result are all pointers, or all one struct or union, is `=` (pointer
+ * arithmetic takes an integer, a pointer difference is one, a comparison is an int; C has no
+ * other operator on structs). Anything else stays unknown. */
+static enum op binop_by_types(struct fe *fe, CXCursor c, CXCursor lhs, CXCursor rhs) {
+  enum CXCursorKind lk = clang_getCursorKind(strip(fe, lhs));
+  if (lk != CXCursor_DeclRefExpr && lk != CXCursor_MemberRefExpr &&
+      lk != CXCursor_ArraySubscriptExpr && lk != CXCursor_UnaryOperator)
+    return OP_UNKNOWN;
+  CXType t = clang_getCanonicalType(clang_getCursorType(c));
+  CXType lt = clang_getCanonicalType(clang_getCursorType(lhs));
+  CXType rt = clang_getCanonicalType(clang_getCursorType(rhs));
+  if (t.kind == CXType_Pointer && lt.kind == CXType_Pointer && rt.kind == CXType_Pointer)
+    return OP_ASSIGN;
+  if (t.kind == CXType_Record && clang_equalTypes(t, lt) && clang_equalTypes(t, rt))
+    return OP_ASSIGN;
+  return OP_UNKNOWN;
+}
+
+/* binop, or for an operator spelled in a macro body, what the types say. */
+static enum op binop_of(struct fe *fe, CXCursor c, CXCursor lhs, CXCursor rhs) {
+  enum op op = binop(fe, lhs, rhs);
+  return op != OP_UNKNOWN ? op : binop_by_types(fe, c, lhs, rhs);
 }
 
 /* The operator of a unary expression: a prefix token in the user's text, a postfix ++/--
@@ -1157,6 +1187,54 @@ static void note_fnref(struct fe *fe, struct tl_argref r, CXCursor call, unsigne
   if (tl_array_push(&fe->fnrefs, ref) < 0) set_err(fe, TL_ENOMEM);
 }
 
+/* What header_helper_runs_loop's walk of a body looks for. */
+struct loop_walk {
+  struct fe *fe;
+  unsigned visited;
+  int found;
+};
+
+static enum CXChildVisitResult find_loop_run(CXCursor c, CXCursor parent, CXClientData data) {
+  (void)parent;
+  struct loop_walk *w = data;
+  if (++w->visited > 4096) return CXChildVisit_Break;
+  if (clang_getCursorKind(c) == CXCursor_CallExpr) {
+    CXCursor ref = clang_getCursorReferenced(c);
+    if (clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
+      CXString s = clang_getCursorSpelling(ref);
+      const char *cs = clang_getCString(s);
+      const struct tl_model_fn *m = cs ? tl_models_find_in(w->fe->models, &w->fe->active, cs)
+                                       : NULL;
+      clang_disposeString(s);
+      if (m && m->runs_loop) {
+        w->found = 1;
+        return CXChildVisit_Break;
+      }
+    }
+  }
+  return CXChildVisit_Recurse;
+}
+
+/* A function defined in a header of the project (not the main file, not a system header),
+ * whose body calls a `runs-loop` function itself: libuv's tests run the loop in
+ * close_loop(), a static function of test/task.h. Functions of the main file are the
+ * summary's and lifecycle's (tl_lc_runs_loop); headers' are not lowered, so their bodies
+ * are only read for this. Cached by name. */
+static int header_helper_runs_loop(struct fe *fe, CXCursor decl, const char *name) {
+  struct name_ent *e = name_get(fe, name);
+  if (!e) return 0;
+  if (e->runs_loop >= 0) return e->runs_loop;
+  e->runs_loop = 0;
+  CXCursor def = clang_getCursorDefinition(decl);
+  if (clang_Cursor_isNull(def)) return 0;
+  CXSourceLocation at = clang_getCursorLocation(def);
+  if (clang_Location_isFromMainFile(at) || clang_Location_isInSystemHeader(at)) return 0;
+  struct loop_walk w = {fe, 0, 0};
+  clang_visitChildren(def, find_loop_run, &w);
+  e->runs_loop = (int8_t)w.found;
+  return w.found;
+}
+
 static int callee_noreturn(struct fe *fe, CXCursor decl, const char *name) {
   struct name_ent *e = name_get(fe, name);
   if (!e) return 0;
@@ -1211,18 +1289,21 @@ static int call_in_macro(struct fe *fe, CXCursor c, const char *callee) {
 
 /* TL_F_NOT_TICKET: the argument of ticket role r is no ticket: a null pointer constant, a
  * model `sentinel`, or a cast from a type that is neither a ticket, nor a pointer to or an
- * array of tickets, nor `void *` (a ticket passed through a context pointer is trusted). */
+ * array of tickets, nor `void *` (a ticket passed through a context pointer is trusted).
+ * With `sentinel_ok` (model `accepts-sentinel`) the call is defined on a null or sentinel
+ * ticket passed by value, and only a cast counts. */
 static int arg_not_ticket(struct fe *fe, CXCursor call, struct tl_argref r,
-                          const struct val *args, unsigned nargs) {
+                          const struct val *args, unsigned nargs, int sentinel_ok) {
   if (r.index < 0 || (unsigned)r.index >= nargs) return 0;
-  if (val_is_null(&args[r.index])) return 1;
+  int constant_ok = sentinel_ok && !r.deref;
+  if (val_is_null(&args[r.index])) return !constant_ok;
   CXCursor a = strip(fe, clang_Cursor_getArgument(call, (unsigned)r.index));
   if (!r.deref && clang_getCursorKind(a) == CXCursor_DeclRefExpr) {
     const char *name = take(fe, clang_getCursorSpelling(a));
-    if (tl_models_is_sentinel(fe->models, name)) return 1;
+    if (tl_models_is_sentinel(fe->models, name)) return !constant_ok;
   } else if (!r.deref) {
     const char *text = tok_text_range(fe, start_off(fe, a), end_off(fe, a));
-    if (text && tl_models_is_sentinel(fe->models, text)) return 1;
+    if (text && tl_models_is_sentinel(fe->models, text)) return !constant_ok;
   }
   int cast = 0;
   for (int depth = 0; depth < 8 && clang_getCursorKind(a) == CXCursor_CStyleCastExpr; depth++) {
@@ -1440,7 +1521,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
         m->event != TL_ME_UNLOCK && m->event != TL_ME_CREATE && m->event != TL_ME_EXIT &&
         m->event != TL_ME_REAP &&
         arg_not_ticket(fe, c, m->ticket.index != TL_ARG_NONE ? m->ticket : m->tickets, args,
-                       nargs))
+                       nargs, m->accepts_sentinel))
       ev.flags |= TL_F_NOT_TICKET;
     ev.fn_arg = model_fn_arg(fe, m, c, nargs);
     note_fnref(fe, m->async_fn, c, nargs, TL_FN_ASYNC_PASSED);
@@ -1464,6 +1545,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
   if (!m && name && !noreturn && nargs >= 1 && exits_on_status(ref, name, &args[0]))
     noreturn = 1;
   if (noreturn) ev.flags |= TL_F_NORETURN;
+  if (!m && name && header_helper_runs_loop(fe, ref, name)) ev.flags |= TL_F_RUNS_LOOP;
 
   /* Tickets handed to anything but a ticket role escape. */
   for (unsigned i = 0; i < nargs; i++) {
@@ -1584,7 +1666,7 @@ static void lower_binary(struct fe *fe, CXCursor c, struct want w, struct val *o
   if (n != 2) { kids_pop(fe, base); lower_generic(fe, c); return; }
   CXCursor l = kid(fe, base, 0), r = kid(fe, base, 1);
   kids_pop(fe, base);
-  enum op op = binop(fe, l, r);
+  enum op op = binop_of(fe, c, l, r);
   struct val lv, rv;
   switch (op) {
   case OP_COMMA: {
@@ -1970,7 +2052,7 @@ static int cond_negates(struct fe *fe, CXCursor c, CXCursor o) {
   CXCursor in = strip(fe, o);
   if (clang_getCursorKind(in) != CXCursor_BinaryOperator) return 0;
   uint32_t base, n = kids_push(fe, in, &base);
-  enum op bop = n == 2 ? binop(fe, kid(fe, base, 0), kid(fe, base, 1)) : OP_UNKNOWN;
+  enum op bop = n == 2 ? binop_of(fe, in, kid(fe, base, 0), kid(fe, base, 1)) : OP_UNKNOWN;
   kids_pop(fe, base);
   return op_is_compare(bop) || bop == OP_LAND || bop == OP_LOR;
 }
@@ -1990,7 +2072,7 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
     if (n == 2) {
       CXCursor l = kid(fe, base, 0), r = kid(fe, base, 1);
       kids_pop(fe, base);
-      enum op op = binop(fe, l, r);
+      enum op op = binop_of(fe, c, l, r);
       if (op == OP_LAND || op == OP_LOR) {
         uint32_t mid = new_block(fe);
         if (op == OP_LAND) lower_cond(fe, l, mid, f);
@@ -2044,7 +2126,7 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
     if (n == 2) {
       cl = kid(fe, base, 0);
       cr = kid(fe, base, 1);
-      op = binop(fe, cl, cr);
+      op = binop_of(fe, c, cl, cr);
     }
     kids_pop(fe, base);
   }
@@ -2319,6 +2401,40 @@ static void lower_return(struct fe *fe, CXCursor c) {
   jump_to(fe, fe->f->exit);
 }
 
+/* 1 when local slot s holds a ticket, or tickets inside (a field, an element). */
+static int slot_holds_tickets(struct fe *fe, tl_slot_id s) {
+  if (slot(fe, s)->flags & TL_SLOT_TICKET) return 1;
+  for (tl_slot_id k = s + 1; k < fe->f->nslots; k++) {
+    if (!(slot(fe, k)->flags & TL_SLOT_TICKET)) continue;
+    for (tl_slot_id up = slot(fe, k)->parent; up && up < k; up = slot(fe, up)->parent)
+      if (up == s) return 1;
+  }
+  return 0;
+}
+
+/* The end of inner block c (kids base..base+n), reached by falling through: the locals it
+ * declares that hold tickets die here (SCOPE_END). The function's body is left by RETURN. */
+static void end_scope(struct fe *fe, CXCursor c, uint32_t base, uint32_t n) {
+  if (fe->cur == NO_BLOCK) return;
+  struct tl_loc at = loc_of(c);
+  if (at.end_line == fe->f->loc.end_line && at.end_col == fe->f->loc.end_col) return;
+  at.line = at.end_line;
+  at.col = at.end_col;
+  for (uint32_t i = 0; i < n; i++) {
+    CXCursor k = kid(fe, base, i);
+    if (clang_getCursorKind(k) != CXCursor_DeclStmt) continue;
+    uint32_t dbase, dn = kids_push(fe, k, &dbase);
+    for (uint32_t j = 0; j < dn; j++) {
+      CXCursor d = kid(fe, dbase, j);
+      if (clang_getCursorKind(d) != CXCursor_VarDecl) continue;
+      tl_slot_id s = var_slot(fe, d);
+      if (s && slot(fe, s)->kind == TL_SLOT_LOCAL && slot_holds_tickets(fe, s))
+        emit(fe, &(struct tl_event){.kind = TL_EV_SCOPE_END, .dst = s, .loc = at});
+    }
+    kids_pop(fe, dbase);
+  }
+}
+
 static void lower_stmt(struct fe *fe, CXCursor c) {
   if (fe->err) return;
   enum CXCursorKind k = clang_getCursorKind(c);
@@ -2334,6 +2450,7 @@ static void lower_stmt(struct fe *fe, CXCursor c) {
       else lower_stmt(fe, s);
       fe->uses.size = mark;
     }
+    if (k == CXCursor_CompoundStmt) end_scope(fe, c, base, n);
     kids_pop(fe, base);
     return;
   case CXCursor_IfStmt:       lower_if(fe, c); return;

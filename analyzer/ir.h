@@ -92,7 +92,8 @@ enum {
   TL_F_NONZERO          = 1u << 16, /* RETURN: returns a nonzero integer constant;
                                        ASSIGN: assigns a nonzero integer constant */
   TL_F_RUNS_LOOP        = 1u << 17, /* BLOCKING: runs the event loop (model `runs-loop`):
-                                       the callbacks of operations started before run */
+                                       the callbacks of operations started before run;
+                                       CALL: of a project header's function that does */
   TL_F_NONZERO_VAR      = 1u << 18, /* RETURN: returns an integer variable every path to the
                                        return leaves nonzero (`if (ret) return ret;`; set by
                                        the summary pass, summary.c) */

@@ -260,6 +260,12 @@ static void apply_assign(const struct tl_lc *lc, const struct tl_event *ev) {
   const struct tl_func *fn = lc->fn;
   tl_slot_id d = ev->dst;
   if (d == TL_SLOT_NONE || d >= fn->nslots) return;
+  if ((ev->flags & TL_F_NULL) && (fn->slots[d].flags & TL_SLOT_POINTER) && !is_ticket(fn, d)) {
+    /* `MPI_Request *reqs = 0`: a null pointer to tickets points at none, and no ticket is
+     * unissued (waiting for zero of them is fine, more is a null dereference). */
+    set_within(lc, d, TL_LC_UNKNOWN, NULL, TL_LC_WHY_NONE);
+    return;
+  }
   if (ev->flags & TL_F_NULL) {
     set_within(lc, d, TL_LC_NOT_ISSUED, &ev->loc, TL_LC_WHY_NULL);
     return;
@@ -474,6 +480,10 @@ void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev) {
     break;
   case TL_EV_RETURN:
     apply_return(lc, ev);
+    return;
+  case TL_EV_SCOPE_END:            /* the local is gone: nothing more is known of it */
+    if (ev->dst != TL_SLOT_NONE && ev->dst < fn->nslots)
+      set_within(lc, ev->dst, TL_LC_UNKNOWN, NULL, TL_LC_WHY_NONE);
     return;
   case TL_EV_ASSIGN:
     apply_assign(lc, ev);

@@ -4,7 +4,9 @@
  * Per slot, a may-set of states (which of them the slot can be in on some path reaching this
  * point) plus where the states came from, for notes:
  *
- *   NOT_ISSUED  declared and never started, set to NULL, or NULL on this branch
+ *   NOT_ISSUED  declared and never started, set to NULL, or NULL on this branch (a null
+ *               pointer *to* tickets, `MPI_Request *reqs = 0`, points at none: what lies
+ *               behind it is UNKNOWN)
  *   PENDING     issued here and owned here: someone must hand it in
  *   COLLECTED   handed in: awaited, awaited with its array, or given to a consuming call
  *   DETACHED    given up on purpose (fire-and-forget)
@@ -40,7 +42,10 @@
  * exit of a loop whose body makes one at a point the exit dominates (`while (!done)
  * g_main_context_iteration(NULL, TRUE);`), makes every ticket PENDING from a start with a
  * `callback=` ESCAPED: its callback runs in the loop and hands it in. Other starts stay.
- * A call of a function of the same file that runs the loop counts as a run (tl_lc_runs_loop).
+ * The end of an inner block (SCOPE_END) makes its local UNKNOWN: nothing more is known of it.
+ * A call of a function of the same file that runs the loop counts as a run (tl_lc_runs_loop),
+ * and so does one of a project header's function whose body runs it (the front-end sets
+ * TL_F_RUNS_LOOP on that CALL).
  *
  * Reusable tickets: an await, await-all, consume (or a completing poll, below) of a ticket
  * that is INACTIVE, or PENDING from a `persistent` start, leaves it INACTIVE, not COLLECTED:

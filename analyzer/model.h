@@ -103,6 +103,10 @@ struct tl_model_fn {
   unsigned sync_without_cb : 1; /* start: with a null pointer constant as its callback=
                                    argument the call runs synchronously and blocks (a
                                    uv_fs_* call without a callback) */
+  unsigned accepts_sentinel : 1; /* await poll read: defined on no ticket: given a null
+                                   pointer constant or a `sentinel` by value where its ticket
+                                   goes, it answers at once (MPI_Request_get_status on
+                                   MPI_REQUEST_NULL), so that constant is no finding */
   const char *model;            /* the model's name */
   const char *file;             /* where the line is, for messages */
   int line;

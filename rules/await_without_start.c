@@ -40,7 +40,9 @@
  * summarised slot and are reported only when no element is started anywhere in the
  * function.
  * Detaching a never-issued ticket is harmless (`tk_detach(NULL)` does nothing) and is not
- * reported.
+ * reported. A null pointer to tickets (`MPI_Request *reqs = NULL`) points at no ticket: an
+ * await of the whole array through it is not reported (MPI defines `MPI_Waitall(0, NULL,
+ * ...)`; with a nonzero count it is a null dereference, which this rule does not claim).
  */
 #include "lifecycle.h"
 #include "rule_docs.h"

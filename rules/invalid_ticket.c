@@ -35,7 +35,9 @@
  * }
  * ```
  * A ticket passed through a `void *` context and cast back (`tk_await((tk_promise *)ctx,
- * ...)`) is trusted, and stays quiet.
+ * ...)`) is trusted, and stays quiet. So is the sentinel handed by value to a call the
+ * library defines on it (model flag `accepts-sentinel`: `MPI_Request_get_status(
+ * MPI_REQUEST_NULL, &flag, ...)` sets the flag true).
  *
  * ## Known limitations
  * Only the argument itself is looked at: a null or cast value stored in a variable first

@@ -6,7 +6,9 @@
  * or a local array and then, on some path to the end of the function (early returns and
  * error paths included), neither awaited, returned, stored into longer-lived memory,
  * handed to a consuming call (`tk_then`) nor detached. A ticket overwritten while still
- * held counts as lost too.
+ * held counts as lost too, and so does one held by a local of an inner block (`if (x) {
+ * uv_write_t w; uv_write(&w, ...); }`) when the block ends: the local is gone before a later
+ * `uv_run` could hand it in (a ticket its owner holds, the cqe of a ring, is not lost so).
  *
  * ## Why is this bad?
  * You ordered a coffee, took the ticket, and left the shop. The barista still makes the
@@ -175,7 +177,7 @@ static void check_exit(struct tl_rctx *cx, void *facts, const struct tl_event *r
   }
 }
 
-/* Slot dst (and what lies inside it) is about to be overwritten. */
+/* Slot dst (and what lies inside it) is about to be overwritten, or its block ends. */
 static void check_overwrite(struct tl_rctx *cx, void *facts, const struct tl_event *ev) {
   struct tl_lc lc = tl_lc_of(cx, facts);
   if (!tl_rctx_reporting(cx) || ev->dst == TL_SLOT_NONE || ev->dst >= lc.fn->nslots) return;
@@ -186,8 +188,13 @@ static void check_overwrite(struct tl_rctx *cx, void *facts, const struct tl_eve
     if (!(f->states & TL_LC_PENDING) || !f->origin || !tl_lc_slot_owned(lc.fn, s) ||
         tl_lc_alias_pending(&lc, f, s))
       continue;                    /* not ours, or a copy (`saved = t`) still holds it */
+    if (ev->kind == TL_EV_SCOPE_END && f->origin->owner != TL_SLOT_NONE &&
+        !tl_lc_slot_within(lc.fn, f->origin->owner, ev->dst))
+      continue;                    /* its owner (the ring of a cqe) still holds it */
     struct tl_diag *d = report_lost(cx, lc.fn, s, tl_lc_fact(&lc, s)->origin);
-    tl_note(cx, d, ev->loc, "'%s' is overwritten here while the ticket is still pending",
+    tl_note(cx, d, ev->loc, ev->kind == TL_EV_SCOPE_END
+            ? "'%s' goes out of scope here while the ticket is still pending"
+            : "'%s' is overwritten here while the ticket is still pending",
             tl_lc_slot_name(lc.fn, s));
   }
 }
@@ -261,6 +268,7 @@ const struct tl_rule tl_rule_unawaited_ticket = {
     [TL_EV_ASSIGN] = on_write,
     [TL_EV_CALL] = on_write,
     [TL_EV_RETURN] = on_return,
+    [TL_EV_SCOPE_END] = on_write,  /* a local of an inner block dies: as overwritten */
   },
   .edge = on_edge,
   .join = tl_lc_join,

@@ -460,6 +460,27 @@ Test(front_clang, negation_spelled_in_a_macro_body) {
   cr_assert_eq(branch(f, 1)->cond.cmp, TL_CMP_NE);
 }
 
+Test(front_clang, pointer_assignment_spelled_in_a_macro_body) {
+  cr_assert_eq(parse("struct u { int n; };\n"
+                     "#define ITER(q, u, i) for (i = 0; i < 2 && (u = (q)[i]); i++)\n"
+                     "#define SUM(a, b) ((a) + (b))\n"
+                     "int f(struct u **q) {\n"
+                     "  struct u *p; int i, t = 0;\n"
+                     "  ITER(q, p, i) t = SUM(t, p->n);\n"
+                     "  return t;\n"
+                     "}"), 0);
+  const struct tl_func *f = func("f");
+  tl_slot_id p = slot_named(f, "p"), t = slot_named(f, "t");
+  int assigns_p = 0, assigns_t = 0;
+  for (int n = 0; event(f, TL_EV_ASSIGN, NULL, n, NULL); n++) {
+    const struct tl_event *ev = event(f, TL_EV_ASSIGN, NULL, n, NULL);
+    assigns_p += ev->dst == p;
+    assigns_t += ev->dst == t;
+  }
+  cr_assert_eq(assigns_p, 1, "u = (q)[i] in the macro body assigns p: pointers both sides");
+  cr_assert_eq(assigns_t, 2, "t = 0 and t = SUM(...); the int + in the body is no assignment");
+}
+
 Test(front_clang, null_callback_makes_a_start_blocking) {
   cr_assert_eq(parse("#include <uv.h>\n"
                      "static void done(uv_fs_t *r) { (void)r; }\n"

@@ -210,6 +210,9 @@ Test(model, mpi_model_names_every_nonblocking_call) {
   cr_assert(want_fn("MPI_Waitany", TL_ME_AWAIT_ALL)->some);
   cr_assert(want_fn("MPI_Waitsome", TL_ME_AWAIT_ALL)->some);
   cr_assert(!want_fn("MPI_Waitall", TL_ME_AWAIT_ALL)->some);
+  cr_assert(want_fn("MPI_Request_get_status", TL_ME_POLL)->accepts_sentinel);
+  cr_assert(!want_fn("MPI_Request_free", TL_ME_DETACH)->accepts_sentinel);
+  cr_assert(tl_models_is_sentinel(models, "MPI_REQUEST_NULL"));
   want_fn("MPI_Abort", TL_ME_EXIT);
   static const struct { const char *name; int req; } creates[] = {
     { "MPI_Send_init", 6 }, { "MPI_Recv_init", 6 }, { "MPI_Barrier_init", 2 },
@@ -290,6 +293,8 @@ static const struct bad_case bad_cases[] = {
   { "model m\nfn a create\n", 2, 6, "'create' function 'a' needs role ticket=" },
   { "model m\nfn a await ticket=0 some\n", 2, 21,
     "flag 'some' does not apply to a 'await' function" },
+  { "model m\nfn a detach ticket=0 accepts-sentinel\n", 2, 22,
+    "flag 'accepts-sentinel' does not apply to a 'detach' function" },
   { "model m\nfn a exit ticket=0\n", 2, 11, "role 'ticket=' does not apply to a 'exit' function" },
   { "model m\nfn a reap\n", 2, 6, "'reap' function 'a' needs role owner=" },
   { "model m\nfn a start ticket=0 refetch\n", 2, 6, "needs role owner= (with refetch)" },

@@ -214,6 +214,27 @@ Test(solver, correlated_branches_report_when_condition_reassigned) {
   cr_assert_eq(diags.data[0].loc.line, 7);
 }
 
+/* if (c) t = start(); c = 1; if (c) await(t); return;  — the constant decides the second
+ * test: every path takes its true edge, so t is awaited wherever it was started. */
+Test(solver, assigning_a_nonzero_constant_decides_the_condition) {
+  struct tl_func *fn = func("decided");
+  blocks(fn, 6);
+  fn->exit = 1;
+  tl_slot_id t = local(fn, "t"), c = local(fn, "c");
+  branch(fn, 0, 7, c, 2, 3);
+  event(fn, 2, TL_EV_START, t, 0, 3);
+  edge(fn, 2, 3);
+  struct tl_event set = {.kind = TL_EV_ASSIGN, .dst = c, .flags = TL_F_CONST | TL_F_NONZERO,
+                         .value = 1, .loc = {4, 1, 4, 2}};
+  cr_assert_eq(tl_func_add_event(&unit, fn, 3, &set), 0);
+  branch(fn, 3, 9, c, 4, 5);
+  event(fn, 4, TL_EV_AWAIT, t, 0, 6);
+  edge(fn, 4, 5);
+  ret(fn, 5, 7);
+  cr_assert_eq(run_rule(&toy_rule), 0);
+  cr_assert_eq(diags.size, 0);
+}
+
 /* The condition reads s.flag; writing s (its root) forgets the assumption. */
 Test(solver, writing_the_root_of_a_condition_slot_forgets_it) {
   struct tl_func *fn = func("root_written");
