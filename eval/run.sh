@@ -11,7 +11,8 @@
 #      directory holds them all) and every rule (--enable=all, so the perf group too), one
 #      process per file, $EVAL_JOBS at a time (ticketlint has no -j), with the package's
 #      configuration eval/config/<package>.ticketlint (`--config`) when there is one: what
-#      its maintainers would write (MPICH's test suite counts failures in `errs`);
+#      its maintainers would write (MPICH's test suite counts failures in `errs`;
+#      EVAL_NO_CONFIG=1 lints without them);
 #   4. eval/summarize.py prints the table: package, version, files, non-blank lines, findings
 #      (and per rule), findings per 1000 lines, parse failures, time; and writes every
 #      finding to build-eval/eval/findings.txt for the review.
@@ -27,6 +28,7 @@
 #   EVAL_JOBS=2                               parallel ticketlint processes (default 2)
 #   EVAL_TICKETLINT=/path/to/ticketlint      use this binary instead of building one
 #   EVAL_BUILD=/path/to/dir                   build and write results there (default build-eval/)
+#   EVAL_NO_CONFIG=1                          ignore eval/config/<package>.ticketlint
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build="${EVAL_BUILD:-$here/build-eval}"
@@ -440,8 +442,8 @@ for pkg in $PACKAGES; do
     echo "eval: $pkg $version: $n files, flags: $flags"
     t0=$(now_ms)
     EVAL_FLAGS=$flags
-    EVAL_CONFIG=""                   # the package's own configuration, as its maintainers
-    if [ -f "$here/eval/config/$pkg.ticketlint" ]; then   # would write it
+    EVAL_CONFIG=""    # the package's own configuration, as its maintainers would write it
+    if [ -z "${EVAL_NO_CONFIG:-}" ] && [ -f "$here/eval/config/$pkg.ticketlint" ]; then
         EVAL_CONFIG="$here/eval/config/$pkg.ticketlint"
         echo "eval: $pkg: configuration eval/config/$pkg.ticketlint"
     fi
