@@ -1068,6 +1068,59 @@ static tl_slot_id same_global(const struct tl_func *fn, const struct tl_func *of
   return TL_SLOT_NONE;
 }
 
+/* Bit p: the call passes the integer constant 0 as its argument p. */
+static uint64_t zero_args(const struct tl_event *ev) {
+  uint64_t m = 0;
+  for (uint32_t p = 0; ev->args && p < ev->nargs && p < 64; p++)
+    if (ev->args[p].has_value && ev->args[p].value == 0 && !ev->args[p].addr)
+      m |= (uint64_t)1 << p;
+  return m;
+}
+
+/* 1 when no path from fn's entry reaches block `to` without taking the nonzero side of a
+ * branch on parameter slot p alone (`if (p)`, `if (!p)`, `p != 0`, `p == 0`). */
+static int behind_nonzero(const struct tl_func *fn, tl_slot_id p, uint32_t to) {
+  uint8_t *seen = calloc(fn->nblocks, 1);
+  uint32_t *stack = malloc((size_t)fn->nblocks * sizeof *stack);
+  int yes = seen && stack && fn->nblocks > 0;
+  uint32_t n = 0;
+  if (yes) stack[n++] = 0, seen[0] = 1;
+  while (yes && n > 0) {
+    uint32_t b = stack[--n];
+    if (b == to) yes = 0;
+    const struct tl_block *blk = &fn->blocks[b];
+    const struct tl_cond *c = &blk->cond;
+    int cut = -1;                  /* the successor a nonzero p takes */
+    if (blk->term == TL_TERM_BRANCH && blk->nsuccs == 2 && c->slot == p && c->nuses == 1 &&
+        c->uses[0] == p) {
+      if (c->cmp == TL_CMP_NONZERO || (c->cmp == TL_CMP_NE && c->value == 0)) cut = 0;
+      if (c->cmp == TL_CMP_ZERO || (c->cmp == TL_CMP_EQ && c->value == 0)) cut = 1;
+    }
+    for (uint32_t k = 0; k < blk->nsuccs && yes; k++)
+      if ((int)k != cut && blk->succs[k] < fn->nblocks && !seen[blk->succs[k]])
+        seen[blk->succs[k]] = 1, stack[n++] = blk->succs[k];
+  }
+  free(seen);
+  free(stack);
+  return yes;
+}
+
+/* 1 when fn may write its integer parameter slot p (assigns it, takes its address). */
+static int param_written(const struct tl_func *fn, tl_slot_id p) {
+  if (fn->slots[p].flags & (TL_SLOT_ADDR | TL_SLOT_POINTER | TL_SLOT_ARRAY)) return 1;
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+      const struct tl_event *ev = &fn->blocks[b].events[i];
+      if ((ev->dst && tl_slot_root(fn, ev->dst) == p) ||
+          (ev->aux && tl_slot_root(fn, ev->aux) == p) ||
+          (ev->ticket && tl_slot_root(fn, ev->ticket) == p))
+        return 1;
+      for (uint32_t a = 0; ev->args && a < ev->nargs; a++)
+        if (ev->args[a].addr && tl_slot_root(fn, ev->args[a].addr) == p) return 1;
+    }
+  return 0;
+}
+
 /* The same walk for owner o, on the paths a negative result r may take (`if (ret < 0) goto
  * err;`): for a callee's `return -EINVAL;` among returns of other values. */
 static int walk_negative_from_call(const struct tl_unit *unit, const struct tl_summaries *ss,
@@ -1186,6 +1239,7 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
     uint64_t want = 0;
     ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = ss->fns[f].owner_rests_neg = 0;
     ss->fns[f].owner_rests_flag = 0, ss->fns[f].rest_flag = TL_SLOT_NONE;
+    ss->fns[f].zero_guards = 0;
     if (!calls_all_seen(unit, callee)) continue;
     for (uint32_t b = 0; b < callee->nblocks; b++)
       for (uint32_t i = 0; i < callee->blocks[b].nevents; i++) {
@@ -1195,14 +1249,16 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
       }
     uint64_t all = want, fail = want, neg = want;
     tl_slot_id hf = ss->fns[f].rest_flag = return_flag(callee);
+    uint64_t guards = want ? UINT64_MAX : 0;
     uint64_t flagged = hf ? want : 0;
-    for (uint32_t s = x->first[f]; s < x->first[f + 1] && (all | fail | neg | flagged); s++) {
+    for (uint32_t s = x->first[f]; s < x->first[f + 1] && (all | fail | neg | flagged | guards);
+         s++) {
       const struct call_site *c = &x->sites[s];
       const struct tl_func *fn = &unit->funcs[c->fn];
       const struct tl_event *ev = &fn->blocks[c->block].events[c->event];
       tl_slot_id cf = hf ? same_global(fn, callee, hf) : TL_SLOT_NONE;
       for (uint32_t k = 0; k < 64; k++) {
-        if (!((all | fail | neg | flagged) & ((uint64_t)1 << k))) continue;
+        if (!((all | fail | neg | flagged | (guards ? want : 0)) & ((uint64_t)1 << k))) continue;
         tl_slot_id a = ev->args && k < ev->nargs
                          ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
                          : TL_SLOT_NONE;
@@ -1220,12 +1276,15 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
         if ((flagged & ((uint64_t)1 << k)) &&
             (!a || !walk_flag_from_call(unit, ss, x->memo, c, cf, o)))
           flagged &= ~((uint64_t)1 << k);
+        if (guards && (want & ((uint64_t)1 << k)) &&
+            (!a || !walk_from_call(unit, ss, x->memo, c, callee, TL_SLOT_NONE, o)))
+          guards &= zero_args(ev);
       }
     }
     if (x->first[f] < x->first[f + 1])
       ss->fns[f].owner_rests = all, ss->fns[f].owner_rests_fail = fail | all,
       ss->fns[f].owner_rests_neg = neg | fail | all,
-      ss->fns[f].owner_rests_flag = flagged | all;
+      ss->fns[f].owner_rests_flag = flagged | all, ss->fns[f].zero_guards = guards;
   }
 }
 
@@ -1256,6 +1315,28 @@ int tl_summary_owner_rests_flagged(const struct tl_summaries *self, const struct
     const struct tl_block *blk = &fn->blocks[b];
     if (blk->nevents && ret >= blk->events && ret < blk->events + blk->nevents)
       return flag_set_before(fn, blk, (uint32_t)(ret - blk->events)) == self->fns[f].rest_flag;
+  }
+  return 0;
+}
+
+int tl_summary_owner_rests_guarded(const struct tl_summaries *self, const struct tl_func *fn,
+                                   tl_slot_id owner, const struct tl_event *ret) {
+  if (!self || !fn || !ret || !self->unit || fn < self->unit->funcs ||
+      fn >= self->unit->funcs + self->unit->nfuncs)
+    return 0;
+  uint32_t f = (uint32_t)(fn - self->unit->funcs);
+  if (f >= self->n || owner_param_of(fn, owner) < 0 || !self->fns[f].zero_guards) return 0;
+  uint32_t at = UINT32_MAX;
+  for (uint32_t b = 0; b < fn->nblocks && at == UINT32_MAX; b++)
+    if (fn->blocks[b].nevents && ret >= fn->blocks[b].events &&
+        ret < fn->blocks[b].events + fn->blocks[b].nevents)
+      at = b;
+  for (uint32_t p = 0; p < 64 && at != UINT32_MAX; p++) {
+    tl_slot_id ps = param_slot(fn, p);
+    if (ps == TL_SLOT_NONE) break;
+    if (((self->fns[f].zero_guards >> p) & 1) && !param_written(fn, ps) &&
+        behind_nonzero(fn, ps, at))
+      return 1;
   }
   return 0;
 }
