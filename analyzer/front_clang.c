@@ -1538,7 +1538,8 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
     call_args = nargs <= 8 ? small_args : calloc(nargs, sizeof *call_args);
     if (!call_args) set_err(fe, TL_ENOMEM);
     for (unsigned i = 0; call_args && i < nargs; i++)
-      call_args[i] = (struct tl_arg){args[i].slot, args[i].addr};
+      call_args[i] = (struct tl_arg){args[i].slot, args[i].addr,
+                                     args[i].is_const && args[i].has_value, args[i].value};
     if (call_args) ev.args = call_args, ev.nargs = nargs;
   }
   int noreturn = !m && name && callee_noreturn(fe, ref, name);

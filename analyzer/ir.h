@@ -110,6 +110,8 @@ enum {
 struct tl_arg {
   tl_slot_id slot;
   tl_slot_id addr;
+  int has_value;                    /* an integer constant (`0`, `T_EXIT_FAIL`): value */
+  long long value;
 };
 
 struct tl_event {

@@ -834,6 +834,9 @@ struct doom {
   int negative;                    /* r is negative (`return -EINVAL;`), not only nonzero */
   tl_slot_id nzv;                  /* a local the walk saw set to a nonzero constant (the
                                       first one): `ret = 1; goto done; done: return ret;` */
+  tl_slot_id flag;                 /* owners at rest after a return that set this global to a
+                                      nonzero constant (r is NONE): DOOM_INTACT says the
+                                      flag still holds it */
 };
 
 /* The state a walk carries along a path: r is still the call's result; nzv still holds the
@@ -882,8 +885,10 @@ static uint32_t negative_succs(const struct tl_cond *c, uint32_t all) {
 static uint32_t doom_succs(const struct doom *d, const struct tl_block *blk, int intact) {
   uint32_t all = blk->nsuccs >= 32 ? UINT32_MAX : (1u << blk->nsuccs) - 1;
   const struct tl_cond *c = &blk->cond;
-  if (!intact || blk->term != TL_TERM_BRANCH || c->slot != d->r || blk->nsuccs != 2) return all;
+  tl_slot_id tested = d->flag ? d->flag : d->r;
+  if (!intact || blk->term != TL_TERM_BRANCH || c->slot != tested || blk->nsuccs != 2) return all;
   if (d->negative) return negative_succs(c, all);
+  if (d->flag && (c->nuses != 1 || c->uses[0] != d->flag)) return all;
   int only = d->has_only && c->value == d->only;    /* r nonzero is r == c */
   switch (c->cmp) {
   case TL_CMP_NONZERO: return 1u;
@@ -927,6 +932,19 @@ static int touches(const struct tl_func *fn, const struct tl_event *ev, tl_slot_
   return 0;
 }
 
+/* 1 when ev may write the global flag: assigns it, takes its address, or calls a function
+ * with no model (a function of the unit may set it again). */
+static int writes_flag(const struct tl_func *fn, const struct tl_event *ev, tl_slot_id flag) {
+  if (ev->kind == TL_EV_CALL && !ev->model) return 1;
+  if ((ev->dst && tl_slot_root(fn, ev->dst) == flag) ||
+      (ev->aux && tl_slot_root(fn, ev->aux) == flag) ||
+      (ev->ticket && tl_slot_root(fn, ev->ticket) == flag))
+    return 1;
+  for (uint32_t i = 0; ev->args && i < ev->nargs; i++)
+    if (ev->args[i].addr && tl_slot_root(fn, ev->args[i].addr) == flag) return 1;
+  return 0;
+}
+
 /* From event `from` of block b on, in state st (DOOM_INTACT: r is still the call's result;
  * DOOM_NZ: nzv still holds its nonzero constant). */
 static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
@@ -940,7 +958,7 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
       if (d->owner && touches(fn, ev, d->owner)) return 0;     /* the owner is returned */
       if (d->owner && tl_lc_slot_owned(fn, d->owner)) return 1;  /* it dies here */
       return d->caller_fails && ((ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
-                                 (intact && ev->nuses == 1 && ev->uses[0] == d->r) ||
+                                 (intact && d->r && ev->nuses == 1 && ev->uses[0] == d->r) ||
                                  (nz && ev->nuses == 1 && ev->uses[0] == d->nzv));
     }
     if (d->owner) {
@@ -957,6 +975,7 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
       intact = d->negative ? ev->value < 0                /* `ret = -EIO;`: still negative */
                            : !d->has_only || ev->value == d->only;  /* `ret = T_EXIT_FAIL;` */
     else if (d->r && (ev->dst == d->r || ev->aux == d->r || ev->ticket == d->r)) intact = 0;
+    if (d->flag && writes_flag(fn, ev, d->flag)) intact = 0;
     if (sets_nonzero_local(fn, ev) && ev->dst != d->r && (!d->nzv || d->nzv == ev->dst))
       d->nzv = ev->dst, nz = 1;                          /* `ret = 1;` on this path */
     else if (d->nzv && (ev->dst == d->nzv || ev->aux == d->nzv || ev->ticket == d->nzv))
@@ -990,10 +1009,116 @@ static int walk_from_call(const struct tl_unit *unit, const struct tl_summaries 
                           tl_slot_id r, tl_slot_id o) {
   const struct tl_func *fn = &unit->funcs[c->fn];
   struct doom d = {fn, r, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo, DOOM_BUDGET,
-                   0, 0, o, 0, TL_SLOT_NONE};
+                   0, 0, o, 0, TL_SLOT_NONE, TL_SLOT_NONE};
   if (r) d.has_only = only_nonzero_result(callee, &d.only);
   memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 4);
   return doom_walk(&d, c->block, c->event + 1, r != TL_SLOT_NONE ? DOOM_INTACT : 0);
+}
+
+/* The same walk for owner o, on the paths where the caller's global `flag` still holds the
+ * nonzero constant the callee's return set it to (`if (no_msg) return T_EXIT_SKIP;`). */
+static int walk_flag_from_call(const struct tl_unit *unit, const struct tl_summaries *ss,
+                               uint8_t *memo, const struct call_site *c, tl_slot_id flag,
+                               tl_slot_id o) {
+  const struct tl_func *fn = &unit->funcs[c->fn];
+  struct doom d = {fn, TL_SLOT_NONE, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo,
+                   DOOM_BUDGET, 0, 0, o, 0, TL_SLOT_NONE, flag};
+  memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 4);
+  return doom_walk(&d, c->block, c->event + 1, flag ? DOOM_INTACT : 0);
+}
+
+/* The block's global flag set to a nonzero constant before its event `last` with nothing
+ * written or called in between (`no_msg = 1; return 0;`), or NONE. Only a file-scope or
+ * static variable whose address is never taken. */
+static tl_slot_id flag_set_before(const struct tl_func *fn, const struct tl_block *blk,
+                                  uint32_t last) {
+  for (uint32_t i = last; i-- > 0;) {
+    const struct tl_event *ev = &blk->events[i];
+    tl_slot_id g = ev->dst;
+    if (ev->kind == TL_EV_ASSIGN && (ev->flags & TL_F_NONZERO) && g && g < fn->nslots &&
+        fn->slots[g].kind == TL_SLOT_GLOBAL && !(fn->slots[g].flags & TL_SLOT_ADDR))
+      return g;
+    if (ev->kind == TL_EV_CALL || ev->kind == TL_EV_ASSIGN) return TL_SLOT_NONE;
+  }
+  return TL_SLOT_NONE;
+}
+
+/* The first global flag a return of fn sets just before (flag_set_before), or NONE. */
+static tl_slot_id return_flag(const struct tl_func *fn) {
+  for (uint32_t b = 0; b < fn->nblocks; b++) {
+    const struct tl_block *blk = &fn->blocks[b];
+    for (uint32_t i = 0; i < blk->nevents; i++)
+      if (blk->events[i].kind == TL_EV_RETURN) {
+        tl_slot_id g = flag_set_before(fn, blk, i);
+        if (g) return g;
+      }
+  }
+  return TL_SLOT_NONE;
+}
+
+/* The slot of fn naming the same global variable as slot g of `of`, or NONE. */
+static tl_slot_id same_global(const struct tl_func *fn, const struct tl_func *of, tl_slot_id g) {
+  const struct tl_slot *x = &of->slots[g];
+  for (tl_slot_id s = 1; s < fn->nslots; s++) {
+    const struct tl_slot *y = &fn->slots[s];
+    if (y->kind == TL_SLOT_GLOBAL && y->name && x->name && strcmp(y->name, x->name) == 0 &&
+        y->decl.line == x->decl.line && y->decl.col == x->decl.col)
+      return s;
+  }
+  return TL_SLOT_NONE;
+}
+
+/* Bit p: the call passes the integer constant 0 as its argument p. */
+static uint64_t zero_args(const struct tl_event *ev) {
+  uint64_t m = 0;
+  for (uint32_t p = 0; ev->args && p < ev->nargs && p < 64; p++)
+    if (ev->args[p].has_value && ev->args[p].value == 0 && !ev->args[p].addr)
+      m |= (uint64_t)1 << p;
+  return m;
+}
+
+/* 1 when no path from fn's entry reaches block `to` without taking the nonzero side of a
+ * branch on parameter slot p alone (`if (p)`, `if (!p)`, `p != 0`, `p == 0`). */
+static int behind_nonzero(const struct tl_func *fn, tl_slot_id p, uint32_t to) {
+  uint8_t *seen = calloc(fn->nblocks, 1);
+  uint32_t *stack = malloc((size_t)fn->nblocks * sizeof *stack);
+  int yes = seen && stack && fn->nblocks > 0;
+  uint32_t n = 0;
+  if (yes) stack[n++] = 0, seen[0] = 1;
+  while (yes && n > 0) {
+    uint32_t b = stack[--n];
+    if (b == to) yes = 0;
+    const struct tl_block *blk = &fn->blocks[b];
+    const struct tl_cond *c = &blk->cond;
+    int cut = -1;                  /* the successor a nonzero p takes */
+    if (blk->term == TL_TERM_BRANCH && blk->nsuccs == 2 && c->slot == p && c->nuses == 1 &&
+        c->uses[0] == p) {
+      if (c->cmp == TL_CMP_NONZERO || (c->cmp == TL_CMP_NE && c->value == 0)) cut = 0;
+      if (c->cmp == TL_CMP_ZERO || (c->cmp == TL_CMP_EQ && c->value == 0)) cut = 1;
+    }
+    for (uint32_t k = 0; k < blk->nsuccs && yes; k++)
+      if ((int)k != cut && blk->succs[k] < fn->nblocks && !seen[blk->succs[k]])
+        seen[blk->succs[k]] = 1, stack[n++] = blk->succs[k];
+  }
+  free(seen);
+  free(stack);
+  return yes;
+}
+
+/* 1 when fn may write its integer parameter slot p (assigns it, takes its address). */
+static int param_written(const struct tl_func *fn, tl_slot_id p) {
+  if (fn->slots[p].flags & (TL_SLOT_ADDR | TL_SLOT_POINTER | TL_SLOT_ARRAY)) return 1;
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+      const struct tl_event *ev = &fn->blocks[b].events[i];
+      if ((ev->dst && tl_slot_root(fn, ev->dst) == p) ||
+          (ev->aux && tl_slot_root(fn, ev->aux) == p) ||
+          (ev->ticket && tl_slot_root(fn, ev->ticket) == p))
+        return 1;
+      for (uint32_t a = 0; ev->args && a < ev->nargs; a++)
+        if (ev->args[a].addr && tl_slot_root(fn, ev->args[a].addr) == p) return 1;
+    }
+  return 0;
 }
 
 /* The same walk for owner o, on the paths a negative result r may take (`if (ret < 0) goto
@@ -1003,7 +1128,7 @@ static int walk_negative_from_call(const struct tl_unit *unit, const struct tl_s
                                    tl_slot_id o) {
   const struct tl_func *fn = &unit->funcs[c->fn];
   struct doom d = {fn, r, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo, DOOM_BUDGET,
-                   0, 0, o, 1, TL_SLOT_NONE};
+                   0, 0, o, 1, TL_SLOT_NONE, TL_SLOT_NONE};
   memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 4);
   return doom_walk(&d, c->block, c->event + 1, DOOM_INTACT);
 }
@@ -1113,6 +1238,8 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
     const struct tl_func *callee = &unit->funcs[f];
     uint64_t want = 0;
     ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = ss->fns[f].owner_rests_neg = 0;
+    ss->fns[f].owner_rests_flag = 0, ss->fns[f].rest_flag = TL_SLOT_NONE;
+    ss->fns[f].zero_guards = 0;
     if (!calls_all_seen(unit, callee)) continue;
     for (uint32_t b = 0; b < callee->nblocks; b++)
       for (uint32_t i = 0; i < callee->blocks[b].nevents; i++) {
@@ -1121,12 +1248,17 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
         if (k >= 0) want |= (uint64_t)1 << k;
       }
     uint64_t all = want, fail = want, neg = want;
-    for (uint32_t s = x->first[f]; s < x->first[f + 1] && (all | fail | neg); s++) {
+    tl_slot_id hf = ss->fns[f].rest_flag = return_flag(callee);
+    uint64_t guards = want ? UINT64_MAX : 0;
+    uint64_t flagged = hf ? want : 0;
+    for (uint32_t s = x->first[f]; s < x->first[f + 1] && (all | fail | neg | flagged | guards);
+         s++) {
       const struct call_site *c = &x->sites[s];
       const struct tl_func *fn = &unit->funcs[c->fn];
       const struct tl_event *ev = &fn->blocks[c->block].events[c->event];
+      tl_slot_id cf = hf ? same_global(fn, callee, hf) : TL_SLOT_NONE;
       for (uint32_t k = 0; k < 64; k++) {
-        if (!((all | fail | neg) & ((uint64_t)1 << k))) continue;
+        if (!((all | fail | neg | flagged | (guards ? want : 0)) & ((uint64_t)1 << k))) continue;
         tl_slot_id a = ev->args && k < ev->nargs
                          ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
                          : TL_SLOT_NONE;
@@ -1141,11 +1273,18 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
         if ((neg & ((uint64_t)1 << k)) &&
             (!a || !ev->dst || !walk_negative_from_call(unit, ss, x->memo, c, ev->dst, o)))
           neg &= ~((uint64_t)1 << k);
+        if ((flagged & ((uint64_t)1 << k)) &&
+            (!a || !walk_flag_from_call(unit, ss, x->memo, c, cf, o)))
+          flagged &= ~((uint64_t)1 << k);
+        if (guards && (want & ((uint64_t)1 << k)) &&
+            (!a || !walk_from_call(unit, ss, x->memo, c, callee, TL_SLOT_NONE, o)))
+          guards &= zero_args(ev);
       }
     }
     if (x->first[f] < x->first[f + 1])
       ss->fns[f].owner_rests = all, ss->fns[f].owner_rests_fail = fail | all,
-      ss->fns[f].owner_rests_neg = neg | fail | all;
+      ss->fns[f].owner_rests_neg = neg | fail | all,
+      ss->fns[f].owner_rests_flag = flagged | all, ss->fns[f].zero_guards = guards;
   }
 }
 
@@ -1160,6 +1299,46 @@ int tl_summary_owner_rests(const struct tl_summaries *self, const struct tl_func
   uint64_t bits = failing == 2 ? self->fns[f].owner_rests_neg
                  : failing ? self->fns[f].owner_rests_fail : self->fns[f].owner_rests;
   return (int)((bits >> k) & 1);
+}
+
+int tl_summary_owner_rests_flagged(const struct tl_summaries *self, const struct tl_func *fn,
+                                   tl_slot_id owner, const struct tl_event *ret) {
+  if (!self || !fn || !ret || !self->unit || fn < self->unit->funcs ||
+      fn >= self->unit->funcs + self->unit->nfuncs)
+    return 0;
+  uint32_t f = (uint32_t)(fn - self->unit->funcs);
+  int k = owner_param_of(fn, owner);
+  if (f >= self->n || k < 0 || !self->fns[f].rest_flag ||
+      !((self->fns[f].owner_rests_flag >> k) & 1))
+    return 0;
+  for (uint32_t b = 0; b < fn->nblocks; b++) {
+    const struct tl_block *blk = &fn->blocks[b];
+    if (blk->nevents && ret >= blk->events && ret < blk->events + blk->nevents)
+      return flag_set_before(fn, blk, (uint32_t)(ret - blk->events)) == self->fns[f].rest_flag;
+  }
+  return 0;
+}
+
+int tl_summary_owner_rests_guarded(const struct tl_summaries *self, const struct tl_func *fn,
+                                   tl_slot_id owner, const struct tl_event *ret) {
+  if (!self || !fn || !ret || !self->unit || fn < self->unit->funcs ||
+      fn >= self->unit->funcs + self->unit->nfuncs)
+    return 0;
+  uint32_t f = (uint32_t)(fn - self->unit->funcs);
+  if (f >= self->n || owner_param_of(fn, owner) < 0 || !self->fns[f].zero_guards) return 0;
+  uint32_t at = UINT32_MAX;
+  for (uint32_t b = 0; b < fn->nblocks && at == UINT32_MAX; b++)
+    if (fn->blocks[b].nevents && ret >= fn->blocks[b].events &&
+        ret < fn->blocks[b].events + fn->blocks[b].nevents)
+      at = b;
+  for (uint32_t p = 0; p < 64 && at != UINT32_MAX; p++) {
+    tl_slot_id ps = param_slot(fn, p);
+    if (ps == TL_SLOT_NONE) break;
+    if (((self->fns[f].zero_guards >> p) & 1) && !param_written(fn, ps) &&
+        behind_nonzero(fn, ps, at))
+      return 1;
+  }
+  return 0;
 }
 
 /* ---- a helper that synchronises before it touches a parameter -------------------------- */

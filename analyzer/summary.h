@@ -77,6 +77,11 @@ struct tl_summary {
                                     every call (tl_summary_owner_rests) */
   uint64_t owner_rests_fail;     /* ... after every call whose result is nonzero */
   uint64_t owner_rests_neg;      /* ... after every call whose result is negative */
+  tl_slot_id rest_flag;          /* a global one of its returns sets to a nonzero constant
+                                    just before (`no_msg = 1; return 0;`), or NONE */
+  uint64_t owner_rests_flag;     /* ... after every call, on the paths where rest_flag is
+                                    still nonzero */  uint64_t zero_guards;          /* bit p: every call after which an owner it waits on does
+                                    not rest passes the constant 0 as parameter p */
 };
 
 struct tl_summaries {
@@ -124,6 +129,18 @@ int tl_summary_return_fails(const struct tl_summaries *self, const struct tl_fun
  * not followed: the caller's own return with the owner a parameter answers no. */
 int tl_summary_owner_rests(const struct tl_summaries *self, const struct tl_func *fn,
                            tl_slot_id owner, int failing);
+/* The same for the RETURN event `ret` of fn when its block sets a global flag to a nonzero
+ * constant before it (`no_msg = 1; return 0;`, nothing written or called in between): after
+ * every call, on the paths where the caller's flag (the same variable) still holds a nonzero
+ * value (`if (no_msg) return T_EXIT_SKIP;` takes its true side only), the owner rests. */
+/* The same for the RETURN event `ret` of fn when ret is reached only through the nonzero
+ * side of a branch on an integer parameter p that fn never writes (`if (expect_fail && ...)
+ * return 0;`), and every call after which the owner does not rest passes the constant 0 as
+ * p: on those calls no ticket is left at ret. */
+int tl_summary_owner_rests_guarded(const struct tl_summaries *self, const struct tl_func *fn,
+                                   tl_slot_id owner, const struct tl_event *ret);
+int tl_summary_owner_rests_flagged(const struct tl_summaries *self, const struct tl_func *fn,
+                                   tl_slot_id owner, const struct tl_event *ret);
 
 /* 1 when the unit's function `name` (defined in it) acquires before it touches its
  * parameter k: on every path from its entry, a lock taken or a blocking call that is not a

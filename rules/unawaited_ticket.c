@@ -65,7 +65,11 @@
  * in) does harm only at that owner's next use: an unseen cqe is returned again by the
  * ring's next wait or peek. When every caller of a static helper frees the ring, lets it
  * die or fails after the call, and never uses it again (for a nonzero return: on the
- * caller's paths where the result is nonzero), the cqe is not reported
+ * caller's paths where the result is nonzero; for a return right after the helper sets a
+ * file-scope flag, `no_msg = 1; return 0;`: on the caller's paths where that flag is still
+ * set, `if (no_msg) return T_EXIT_SKIP;`; for a return reached only when an integer
+ * parameter is nonzero, `if (expect_fail && ...) return 0;`: the calls passing another
+ * value than the constant 0), the cqe is not reported
  * (docs/summaries.md, "Owners at rest"). A model `use` of the ring as `owner=`
  * (`io_uring_unregister_buffers`) reaps nothing and does not count as a use. One caller
  * that waits on the ring again keeps the finding at the helper.
@@ -145,7 +149,10 @@ static int owner_dies(const struct tl_func *fn, const struct tl_event *origin,
  * (summary.h, tl_summary_owner_rests): it frees the ring, lets it die or fails, and never
  * waits or peeks on it again. A cqe left unseen on it is never met again: no harm. When
  * `ret` returns a nonzero result, only the callers' paths that see a nonzero result count;
- * a negative constant (`return -EINVAL;`), only those that see a negative one. */
+ * a negative constant (`return -EINVAL;`), only those that see a negative one; a return
+ * right after setting a global flag (`no_msg = 1; return 0;`), only those on which the
+ * flag is still set (`if (no_msg) return T_EXIT_SKIP;`); a return behind the nonzero side
+ * of a branch on a parameter, only the calls that do not pass the constant 0. */
 static int owner_rests(struct tl_rctx *cx, const struct tl_func *fn,
                        const struct tl_event *origin, const struct tl_event *ret) {
   if (!origin || origin->owner == TL_SLOT_NONE) return 0;
@@ -154,6 +161,8 @@ static int owner_rests(struct tl_rctx *cx, const struct tl_func *fn,
   if (ret && (ret->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) &&
       tl_summary_owner_rests(ss, fn, origin->owner, 1))
     return 1;
+  if (tl_summary_owner_rests_flagged(ss, fn, origin->owner, ret)) return 1;
+  if (tl_summary_owner_rests_guarded(ss, fn, origin->owner, ret)) return 1;
   return ret && (ret->flags & TL_F_NONZERO) && ret->value < 0 &&
          tl_summary_owner_rests(ss, fn, origin->owner, 2);
 }
