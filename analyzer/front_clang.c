@@ -1454,6 +1454,10 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
       else ev.ticket = tickets_slot(fe, m->tickets, args, nargs);
       ev.dst = role_slot(fe, m->value, args, nargs, res);
       ev.aux = role_slot(fe, m->status, args, nargs, res);
+      if (m->partial_on_error && m->status.index == TL_ARG_NONE)
+        ev.aux = res;             /* its returned code, which tl_lc_refine tests */
+      if (m->event == TL_ME_AWAIT_ALL && !m->count.deref)    /* how many it waits for */
+        ev.owner = role_slot(fe, m->count, args, nargs, res);
       if (m->status.index == TL_ARG_RET && discarded)
         ev.flags |= TL_F_STATUS_DISCARDED | (w.kind == W_VOID ? TL_F_VOID_CAST : 0);
       break;

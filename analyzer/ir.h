@@ -121,7 +121,8 @@ struct tl_event {
   tl_slot_id ticket, dst, aux;
   tl_slot_id owner;                 /* START: the object the ticket belongs to (model owner=:
                                        the io_uring whose cqe it is), NONE when not said;
-                                       CALL of a model `reap`: the owner it reaps */
+                                       CALL of a model `reap`: the owner it reaps;
+                                       AWAIT_ALL: the variable of its count= argument */
   uint32_t nuses;
   tl_slot_id *uses;
   const char *callee;               /* interned; NULL when not a call */

@@ -625,6 +625,81 @@ static void refine_status(const struct tl_lc *lc, const struct tl_block *from, u
   }
 }
 
+/* The await-all whose returned code slot s holds at the end of block b: the last write of s
+ * on the way back through blocks with a single predecessor is an AWAIT_ALL whose model says
+ * `partial-on-error`, with s its returned code (`aux`); else NULL. */
+static const struct tl_event *partial_await_of(const struct tl_func *fn,
+                                               const struct tl_block *b, tl_slot_id s) {
+  for (int depth = 0; depth < STATUS_BLOCKS_MAX; depth++) {
+    for (uint32_t i = b->nevents; i-- > 0;) {
+      const struct tl_event *ev = &b->events[i];
+      if (ev->kind == TL_EV_AWAIT_ALL && ev->aux == s && ev->model &&
+          ev->model->partial_on_error)
+        return ev;
+      if (ev->dst == s || ev->aux == s || (ev->kind == TL_EV_START && ev->ticket == s))
+        return NULL;
+    }
+    if (b->id == 0 || b->npreds != 1 || b->preds[0] >= fn->nblocks) return NULL;
+    b = &fn->blocks[b->preds[0]];
+  }
+  return NULL;
+}
+
+/* A test of an await-all's returned code (model `partial-on-error`, MPI_Waitall): on the
+ * branch where it failed, each ticket it collected may have completed or may still be
+ * pending (MPI_ERR_IN_STATUS: MPI_ERR_PENDING in its status). Which, only the statuses
+ * tell: what it collected becomes UNKNOWN there, neither collected nor owed. */
+static void refine_partial(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
+  const struct tl_cond *c = &from->cond;
+  const struct tl_event *aw = partial_await_of(lc->fn, from, c->slot);
+  if (!aw) return;
+  int zero = c->value == 0;
+  uint32_t fail_succ;              /* the successor on which the await-all failed */
+  switch (c->cmp) {
+  case TL_CMP_NONZERO: fail_succ = 0; break;
+  case TL_CMP_ZERO:    fail_succ = 1; break;
+  case TL_CMP_NE:      if (!zero) return; fail_succ = 0; break;
+  case TL_CMP_EQ:      if (!zero) return; fail_succ = 1; break;
+  default:             return;
+  }
+  if (succ != fail_succ) return;
+  for (tl_slot_id s = 1; s < lc->fn->nslots; s++) {
+    struct tl_lc_fact *f = tl_lc_fact(lc, s);
+    if ((f->states & TL_LC_COLLECTED) && f->collect == aw)
+      tl_lc_fact_set(f, (f->states & ~(uint32_t)TL_LC_COLLECTED) | TL_LC_UNKNOWN);
+  }
+}
+
+/* A test of the count of an await-all (`if (n != 0) MPI_Waitall(n, reqs, ...)`, the
+ * event's `owner`): the count says how many tickets of its array are outstanding, so on the
+ * branch where it is 0 none of them is pending. A path on which an element was started and
+ * the count still says 0 is one the program rules out (the batch counter `reqs[n++]`). */
+static void refine_count(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
+  const struct tl_cond *c = &from->cond;
+  uint32_t zero_succ;              /* the successor on which the count is 0 */
+  switch (c->cmp) {
+  case TL_CMP_NONZERO: zero_succ = 1; break;
+  case TL_CMP_ZERO:    zero_succ = 0; break;
+  case TL_CMP_NE:      if (c->value != 0) return; zero_succ = 1; break;
+  case TL_CMP_EQ:      if (c->value != 0) return; zero_succ = 0; break;
+  default:             return;
+  }
+  if (succ != zero_succ) return;
+  const struct tl_func *fn = lc->fn;
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+      const struct tl_event *aw = &fn->blocks[b].events[i];
+      if (aw->kind != TL_EV_AWAIT_ALL || aw->owner != c->slot || aw->ticket == TL_SLOT_NONE ||
+          aw->ticket >= fn->nslots)
+        continue;
+      for (tl_slot_id s = aw->ticket; s < fn->nslots; s++) {
+        struct tl_lc_fact *f = tl_lc_fact(lc, s);
+        if (tl_lc_slot_within(fn, s, aw->ticket) && (f->states & TL_LC_PENDING))
+          tl_lc_fact_set(f, f->states & ~(uint32_t)TL_LC_PENDING);
+      }
+    }
+}
+
 /* The answers of completing polls (model `completes`), per function of the unit: for each
  * slot, the one poll event whose `dst` it is, when every write of the slot in the function
  * is such a poll of the same ticket slot or a constant; else NULL. */
@@ -705,6 +780,8 @@ void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t 
     return;
   if (!(lc->fn->slots[c->slot].flags & TL_SLOT_TICKET)) {
     refine_status(lc, from, succ);
+    refine_partial(lc, from, succ);
+    refine_count(lc, from, succ);
     refine_poll(lc, from, succ);
     return;
   }

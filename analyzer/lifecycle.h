@@ -53,6 +53,11 @@
  *
  * An await-all of `some` of the array (model `some`: MPI_Waitany, MPI_Waitsome) collects an
  * unknown part of it: each pending element may now be collected too (a weak update).
+ * An await-all whose model is `partial-on-error` (MPI_Waitall) may leave tickets pending
+ * when it fails: on the branch of a test of its returned code that says failure, what it
+ * collected becomes UNKNOWN (neither collected nor owed; per-ticket statuses tell which).
+ * The count of an await-all (`if (n != 0) MPI_Waitall(n, reqs, ...)`: its event's `owner`)
+ * counts the array's outstanding tickets: where a test says it is 0, none of them is PENDING.
  *
  * Completing polls: a poll whose model says `completes` (MPI_Test) has collected its ticket
  * when its answer says done. On the edge of a branch on that answer that means done, the

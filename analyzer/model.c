@@ -124,6 +124,7 @@ static const struct role {
 #define PERSISTENT_EVENTS EV(TL_ME_START)
 #define COMPLETES_EVENTS  EV(TL_ME_POLL)
 #define SOME_EVENTS       EV(TL_ME_AWAIT_ALL)
+#define PARTIAL_ON_ERROR_EVENTS EV(TL_ME_AWAIT_ALL)
 #define REFETCH_EVENTS    EV(TL_ME_START)
 #define ACCEPTS_SENTINEL_EVENTS (EV(TL_ME_AWAIT) | EV(TL_ME_POLL) | EV(TL_ME_READ))
 
@@ -626,7 +627,8 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
   fn->line = (int)ln->line;
 
   unsigned seen_flags = 0;   /* 1 suspends, 2 timer, 4 done, 8 callback-err, 16 persistent,
-                                32 completes, 256 some, 512 refetch, 1024 accepts-sentinel */
+                                32 completes, 256 some, 512 refetch, 1024 accepts-sentinel,
+                                2048 partial-on-error */
   for (uint32_t i = 3; i < ln->ntokens; i++) {
     const struct tl_token *r = &t[i];
     if (!r->key && !r->quoted && (strcmp(r->value, "runs-loop") == 0 ||
@@ -656,13 +658,15 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
         bit = 512, allowed = REFETCH_EVENTS;
       else if (!r->quoted && strcmp(r->value, "accepts-sentinel") == 0)
         bit = 1024, allowed = ACCEPTS_SENTINEL_EVENTS;
+      else if (!r->quoted && strcmp(r->value, "partial-on-error") == 0)
+        bit = 2048, allowed = PARTIAL_ON_ERROR_EVENTS;
       else if (!r->quoted && (role_find(r->value) || strcmp(r->value, "done") == 0))
         return merr(f, r->line, r->col, "role '%s' needs a value, as in %s=%s", r->value,
                     r->value, strcmp(r->value, "done") == 0 ? "nonzero" : "0");
       else
         return merr(f, r->line, r->col,
                     "unknown flag '%s' (expected a role such as ticket=0, or suspends, timer, "
-                    "persistent, completes, some, refetch, accepts-sentinel)",
+                    "persistent, completes, some, refetch, accepts-sentinel, partial-on-error)",
                     tok_text(b, sizeof b, r));
       if (seen_flags & bit) return merr(f, r->line, r->col, "duplicate flag '%s'", r->value);
       if (!(allowed & EV(ev)))
@@ -675,13 +679,14 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
       else if (bit == 32) fn->completes = 1;
       else if (bit == 512) fn->refetch = 1;
       else if (bit == 1024) fn->accepts_sentinel = 1;
+      else if (bit == 2048) fn->partial_on_error = 1;
       else fn->some = 1;
       continue;
     }
     if (strcmp(r->key, "suspends") == 0 || strcmp(r->key, "timer") == 0 ||
         strcmp(r->key, "persistent") == 0 || strcmp(r->key, "completes") == 0 ||
         strcmp(r->key, "some") == 0 || strcmp(r->key, "refetch") == 0 ||
-        strcmp(r->key, "accepts-sentinel") == 0)
+        strcmp(r->key, "accepts-sentinel") == 0 || strcmp(r->key, "partial-on-error") == 0)
       return merr(f, r->line, r->col, "flag '%s' takes no value", r->key);
     if (strcmp(r->key, "done") == 0) {
       if (seen_flags & 4) return merr(f, r->line, r->col, "duplicate role 'done='");

@@ -107,6 +107,9 @@ struct tl_model_fn {
                                    pointer constant or a `sentinel` by value where its ticket
                                    goes, it answers at once (MPI_Request_get_status on
                                    MPI_REQUEST_NULL), so that constant is no finding */
+  unsigned partial_on_error : 1; /* await-all: returns its status (0 is success); where that
+                                   says it failed, each ticket may have completed or may
+                                   still be pending (MPI_Waitall's MPI_ERR_IN_STATUS) */
   const char *model;            /* the model's name */
   const char *file;             /* where the line is, for messages */
   int line;

@@ -225,6 +225,7 @@ static void on_await(struct tl_rctx *cx, void *facts, const struct tl_event *ev)
     return;
   }
   if (ev->aux == TL_SLOT_NONE || !tl_lc_slot_owned(fn, ev->aux)) return;
+  if (ev->model && ev->model->status.index == TL_ARG_NONE) return;  /* no status= role */
   fact(cx, facts, ev->aux)->status_of = ev;
   /* each value of an await-all is there whatever the others did: only its status matters */
   if (ev->kind == TL_EV_AWAIT && ev->dst != TL_SLOT_NONE && ev->dst != ev->aux)

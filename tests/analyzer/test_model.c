@@ -295,6 +295,8 @@ static const struct bad_case bad_cases[] = {
     "flag 'some' does not apply to a 'await' function" },
   { "model m\nfn a detach ticket=0 accepts-sentinel\n", 2, 22,
     "flag 'accepts-sentinel' does not apply to a 'detach' function" },
+  { "model m\nfn a await ticket=0 partial-on-error\n", 2, 21,
+    "flag 'partial-on-error' does not apply to a 'await' function" },
   { "model m\nfn a exit ticket=0\n", 2, 11, "role 'ticket=' does not apply to a 'exit' function" },
   { "model m\nfn a reap\n", 2, 6, "'reap' function 'a' needs role owner=" },
   { "model m\nfn a start ticket=0 refetch\n", 2, 6, "needs role owner= (with refetch)" },
