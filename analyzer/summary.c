@@ -1112,10 +1112,14 @@ static tl_slot_id param_copied_into(const struct tl_func *fn, tl_slot_id s) {
 }
 
 /* The parameter of fn the owner slot o belongs to (o is it, or what it points to, directly
- * or through a pointer local copied from it), or -1. */
+ * or through a pointer local copied from it), or -1. An object reached through a pointer
+ * stored inside (`td->ring`) is another object than the caller's argument: -1. */
 static int owner_param_of(const struct tl_func *fn, tl_slot_id o) {
   if (o == TL_SLOT_NONE || o >= fn->nslots) return -1;
-  tl_slot_id root = param_copied_into(fn, tl_slot_root(fn, o));
+  tl_slot_id top = tl_slot_root(fn, o);
+  for (tl_slot_id s = o; s != top && s < fn->nslots; s = fn->slots[s].parent)
+    if (fn->slots[s].kind == TL_SLOT_DEREF && fn->slots[s].parent != top) return -1;
+  tl_slot_id root = param_copied_into(fn, top);
   for (uint32_t k = 0; k < 64; k++) {
     tl_slot_id pk = param_slot(fn, k);
     if (pk == TL_SLOT_NONE) break;
