@@ -2659,6 +2659,24 @@ static enum CXChildVisitResult note_fn_addr(CXCursor c, CXCursor parent, CXClien
   return CXChildVisit_Continue;
 }
 
+/* TL_FN_ONLY_OFFLOADED: every reference taking the function's address is the function
+ * argument of an offloading start (each such argument is also lowered as a reference:
+ * one ADDR_TAKEN per OFFLOADED). A pointer copied first (`fp = fn;`) or a table entry
+ * takes it elsewhere. */
+static void mark_only_offloaded(struct fe *fe, struct tl_unit *out) {
+  for (uint32_t k = 0; k < out->nfuncs; k++) {
+    struct tl_func *fn = &out->funcs[k];
+    if (!fn->name || !(fn->flags & TL_FN_OFFLOADED)) continue;
+    uint32_t taken = 0, offloaded = 0;
+    for (uint32_t i = 0; i < fe->fnrefs.size; i++) {
+      if (strcmp(fe->fnrefs.data[i].name, fn->name) != 0) continue;
+      if (fe->fnrefs.data[i].flag == TL_FN_ADDR_TAKEN) taken++;
+      if (fe->fnrefs.data[i].flag == TL_FN_OFFLOADED) offloaded++;
+    }
+    if (taken <= offloaded) fn->flags |= TL_FN_ONLY_OFFLOADED;
+  }
+}
+
 static void add_clang_diags(struct fe *fe, struct tl_diags *diags, const char *file) {
   unsigned n = clang_getNumDiagnostics(fe->tu), added = 0;
   for (unsigned i = 0; i < n && added < MAX_CLANG_DIAGS; i++) {
@@ -2810,6 +2828,7 @@ int tl_front_clang_parse(const char *file, const struct tl_front_opts *opts,
     uint32_t k = tl_unit_find_func(out, fe.fnrefs.data[i].name);
     if (k != UINT32_MAX) out->funcs[k].flags |= fe.fnrefs.data[i].flag;
   }
+  mark_only_offloaded(&fe, out);
   rc = fe.err;
   if (opts->stats) opts->stats->lower_ns += now_ns() - t1;
 

@@ -426,7 +426,7 @@ static const char *const ev_flag_names[] = {
 
 static const char *const fn_flag_names[] = {
   "async-marked", "async-passed", "callback", "offloaded", "static", "addr-taken",
-  "undeclared",
+  "undeclared", "only-offloaded",
 };
 
 static const char *const cmp_names[] = {

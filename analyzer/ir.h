@@ -190,9 +190,12 @@ enum {
   TL_FN_ADDR_TAKEN   = 1u << 5,  /* named other than as a call's callee (a function pointer
                                     taken in a body or a file-scope initializer): it may be
                                     called where the unit does not show */
-  TL_FN_UNDECLARED   = 1u << 6   /* not static, but first declared by its definition in the
+  TL_FN_UNDECLARED   = 1u << 6,  /* not static, but first declared by its definition in the
                                     main file: no header declares it for other files (what
                                     -Wmissing-prototypes reports) */
+  TL_FN_ONLY_OFFLOADED = 1u << 7 /* its address is taken only as the function argument of
+                                    offloading starts (pthread_create's start routine): the
+                                    unit shows every place it runs from */
 };
 
 struct tl_func {

@@ -1216,16 +1216,83 @@ int tl_summary_return_fails(const struct tl_summaries *self, const struct tl_fun
          tl_summary_fails_exit(self, fn);
 }
 
-/* The parameter of fn the owner slot o belongs to (o is it, or what it points to), or -1. */
+/* The parameter a pointer local is a copy of (`struct io_uring *ring = data;`): every write
+ * of it in fn copies that parameter, and its address is never taken. Else s itself. */
+static tl_slot_id param_copied_into(const struct tl_func *fn, tl_slot_id s) {
+  const struct tl_slot *sl = &fn->slots[s];
+  if (sl->kind != TL_SLOT_LOCAL || !(sl->flags & TL_SLOT_POINTER) || (sl->flags & TL_SLOT_ADDR))
+    return s;
+  tl_slot_id from = TL_SLOT_NONE;
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+      const struct tl_event *ev = &fn->blocks[b].events[i];
+      if (ev->dst != s && ev->ticket != s && ev->aux != s && ev->owner != s) continue;
+      if (ev->kind != TL_EV_ASSIGN || ev->dst != s || ev->nuses != 1 || !ev->uses[0] ||
+          ev->uses[0] >= fn->nslots || fn->slots[ev->uses[0]].kind != TL_SLOT_PARAM ||
+          (from && from != ev->uses[0]))
+        return s;
+      from = ev->uses[0];
+    }
+  return from ? from : s;
+}
+
+/* The parameter of fn the owner slot o belongs to (o is it, or what it points to, directly
+ * or through a pointer local copied from it), or -1. An object reached through a pointer
+ * stored inside (`td->ring`) is another object than the caller's argument: -1. */
 static int owner_param_of(const struct tl_func *fn, tl_slot_id o) {
   if (o == TL_SLOT_NONE || o >= fn->nslots) return -1;
-  tl_slot_id root = tl_slot_root(fn, o);
+  tl_slot_id top = tl_slot_root(fn, o);
+  for (tl_slot_id s = o; s != top && s < fn->nslots; s = fn->slots[s].parent)
+    if (fn->slots[s].kind == TL_SLOT_DEREF && fn->slots[s].parent != top) return -1;
+  tl_slot_id root = param_copied_into(fn, top);
   for (uint32_t k = 0; k < 64; k++) {
     tl_slot_id pk = param_slot(fn, k);
     if (pk == TL_SLOT_NONE) break;
     if (pk == root) return (int)k;
   }
   return -1;
+}
+
+/* A thread function whose every start the unit shows: static (or counting as static, as in
+ * calls_all_seen), never called directly, its address given only to offloading starts
+ * (pthread_create, thrd_create). */
+static int runs_only_as_thread(const struct tl_unit *unit, const struct tl_func *fn) {
+  if (!fn->name || !(fn->flags & TL_FN_ONLY_OFFLOADED)) return 0;
+  if (!(fn->flags & TL_FN_STATIC) &&
+      !((fn->flags & TL_FN_UNDECLARED) && tl_unit_find_func(unit, "main") < unit->nfuncs))
+    return 0;
+  return 1;
+}
+
+/* For a thread function t (runs_only_as_thread) that starts a ticket whose owner is its
+ * parameter (the argument it is started with, `&ring`): 1 when after every start of it in
+ * the unit, the creator's object passed as that argument rests (the walk of walk_from_call,
+ * every path from the start: the thread's cqe may be left at any time after it), 0 when one
+ * does not, -1 when the unit starts it nowhere or calls it directly. */
+static int thread_owner_rests(const struct tl_unit *unit, const struct tl_summaries *ss,
+                              const struct call_index *x, const struct tl_func *t) {
+  uint32_t tf = (uint32_t)(t - unit->funcs);
+  if (tf < ss->n && x->first[tf] < x->first[tf + 1]) return -1;   /* also called directly */
+  int seen = 0;
+  for (uint32_t g = 0; g < unit->nfuncs; g++) {
+    const struct tl_func *fn = &unit->funcs[g];
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+      for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+        const struct tl_event *ev = &fn->blocks[b].events[i];
+        if (ev->kind != TL_EV_START || !(ev->flags & TL_F_OFFLOAD) || !ev->fn_arg ||
+            strcmp(ev->fn_arg, t->name) != 0 || !ev->model)
+          continue;
+        int k = ev->model->fill.index >= 0 ? ev->model->fill.index : ev->model->lend.index;
+        tl_slot_id a = ev->args && k >= 0 && (uint32_t)k < ev->nargs
+                         ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
+                         : TL_SLOT_NONE;
+        struct call_site c = {g, b, i};
+        if (!a || !walk_from_call(unit, ss, x->memo, &c, t, TL_SLOT_NONE, tl_slot_root(fn, a)))
+          return 0;
+        seen = 1;
+      }
+  }
+  return seen ? 1 : -1;
 }
 
 /* For each static helper of the unit (address never taken, called at least once) that waits
@@ -1240,7 +1307,7 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
     ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = ss->fns[f].owner_rests_neg = 0;
     ss->fns[f].owner_rests_flag = 0, ss->fns[f].rest_flag = TL_SLOT_NONE;
     ss->fns[f].zero_guards = 0;
-    if (!calls_all_seen(unit, callee)) continue;
+    if (!calls_all_seen(unit, callee) && !runs_only_as_thread(unit, callee)) continue;
     for (uint32_t b = 0; b < callee->nblocks; b++)
       for (uint32_t i = 0; i < callee->blocks[b].nevents; i++) {
         const struct tl_event *ev = &callee->blocks[b].events[i];
@@ -1248,6 +1315,11 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
         if (k >= 0) want |= (uint64_t)1 << k;
       }
     uint64_t all = want, fail = want, neg = want;
+    if (callee->flags & TL_FN_ADDR_TAKEN) {   /* a thread function: its starts are its calls */
+      if ((want & 1) && thread_owner_rests(unit, ss, x, callee) > 0)
+        ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = ss->fns[f].owner_rests_neg = 1;
+      continue;
+    }
     tl_slot_id hf = ss->fns[f].rest_flag = return_flag(callee);
     uint64_t guards = want ? UINT64_MAX : 0;
     uint64_t flagged = hf ? want : 0;

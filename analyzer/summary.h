@@ -126,7 +126,9 @@ int tl_summary_return_fails(const struct tl_summaries *self, const struct tl_fun
  * is not returned) or ending the process (a call that never returns, a failing exit). An
  * unseen cqe only does harm at its ring's next wait or peek, and there is none. Computed
  * by tl_summary_run after the failing exits. Owners passed on through several helpers are
- * not followed: the caller's own return with the owner a parameter answers no. */
+ * not followed: the caller's own return with the owner a parameter answers no. A static
+ * thread function whose address goes only to offloading starts (TL_FN_ONLY_OFFLOADED)
+ * counts as called at those starts, its first parameter bound to their argument. */
 int tl_summary_owner_rests(const struct tl_summaries *self, const struct tl_func *fn,
                            tl_slot_id owner, int failing);
 /* The same for the RETURN event `ret` of fn when its block sets a global flag to a nonzero

@@ -72,7 +72,9 @@
  * value than the constant 0), the cqe is not reported
  * (docs/summaries.md, "Owners at rest"). A model `use` of the ring as `owner=`
  * (`io_uring_unregister_buffers`) reaps nothing and does not count as a use. One caller
- * that waits on the ring again keeps the finding at the helper.
+ * that waits on the ring again keeps the finding at the helper. A static thread function
+ * started only by `pthread_create` calls of the unit is such a helper, its callers the
+ * starts and its parameter their argument (`&ring`).
  *
  * ## Known limitations
  * An array of tickets is one summarised slot: awaiting one element counts for all of them,
