@@ -932,17 +932,21 @@ static int touches(const struct tl_func *fn, const struct tl_event *ev, tl_slot_
   return 0;
 }
 
+/* 1 when ev writes the variable x or lends its address: x (or a part of it) is its
+ * destination, aux or ticket, or the address of x goes to a call. */
+static int writes_root(const struct tl_func *fn, const struct tl_event *ev, tl_slot_id x) {
+  if ((ev->dst && tl_slot_root(fn, ev->dst) == x) || (ev->aux && tl_slot_root(fn, ev->aux) == x) ||
+      (ev->ticket && tl_slot_root(fn, ev->ticket) == x))
+    return 1;
+  for (uint32_t i = 0; ev->args && i < ev->nargs; i++)
+    if (ev->args[i].addr && tl_slot_root(fn, ev->args[i].addr) == x) return 1;
+  return 0;
+}
+
 /* 1 when ev may write the global flag: assigns it, takes its address, or calls a function
  * with no model (a function of the unit may set it again). */
 static int writes_flag(const struct tl_func *fn, const struct tl_event *ev, tl_slot_id flag) {
-  if (ev->kind == TL_EV_CALL && !ev->model) return 1;
-  if ((ev->dst && tl_slot_root(fn, ev->dst) == flag) ||
-      (ev->aux && tl_slot_root(fn, ev->aux) == flag) ||
-      (ev->ticket && tl_slot_root(fn, ev->ticket) == flag))
-    return 1;
-  for (uint32_t i = 0; ev->args && i < ev->nargs; i++)
-    if (ev->args[i].addr && tl_slot_root(fn, ev->args[i].addr) == flag) return 1;
-  return 0;
+  return (ev->kind == TL_EV_CALL && !ev->model) || writes_root(fn, ev, flag);
 }
 
 /* From event `from` of block b on, in state st (DOOM_INTACT: r is still the call's result;
@@ -1109,15 +1113,8 @@ static int behind_nonzero(const struct tl_func *fn, tl_slot_id p, uint32_t to) {
 static int param_written(const struct tl_func *fn, tl_slot_id p) {
   if (fn->slots[p].flags & (TL_SLOT_ADDR | TL_SLOT_POINTER | TL_SLOT_ARRAY)) return 1;
   for (uint32_t b = 0; b < fn->nblocks; b++)
-    for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
-      const struct tl_event *ev = &fn->blocks[b].events[i];
-      if ((ev->dst && tl_slot_root(fn, ev->dst) == p) ||
-          (ev->aux && tl_slot_root(fn, ev->aux) == p) ||
-          (ev->ticket && tl_slot_root(fn, ev->ticket) == p))
-        return 1;
-      for (uint32_t a = 0; ev->args && a < ev->nargs; a++)
-        if (ev->args[a].addr && tl_slot_root(fn, ev->args[a].addr) == p) return 1;
-    }
+    for (uint32_t i = 0; i < fn->blocks[b].nevents; i++)
+      if (writes_root(fn, &fn->blocks[b].events[i], p)) return 1;
   return 0;
 }
 
