@@ -837,6 +837,7 @@ struct doom {
   tl_slot_id flag;                 /* owners at rest after a return that set this global to a
                                       nonzero constant (r is NONE): DOOM_INTACT says the
                                       flag still holds it */
+  const struct tl_unit *unit;      /* for the unit's functions the walk's calls reach */
 };
 
 /* The state a walk carries along a path: r is still the call's result; nzv still holds the
@@ -949,6 +950,92 @@ static int writes_flag(const struct tl_func *fn, const struct tl_event *ev, tl_s
   return (ev->kind == TL_EV_CALL && !ev->model) || writes_root(fn, ev, flag);
 }
 
+#define LEAVES_DEPTH 4        /* unit functions deep a call's leaving of an owner is followed */
+
+static int call_leaves_owner(const struct tl_unit *unit, const struct tl_func *fn,
+                             const struct tl_event *ev, tl_slot_id o, int depth);
+
+/* 1 when fn never reaps through parameter k: no event of a model but `use` has an owner in
+ * the object it points to (or a copy of it), no call of a function with no model that is not
+ * a function of the unit leaving it (call_leaves_owner) is given it, it is never stored
+ * elsewhere nor returned. Any doubt: 0. */
+static int param_left(const struct tl_unit *unit, const struct tl_func *fn, uint32_t k,
+                      int depth) {
+  tl_slot_id pk = param_slot(fn, k);
+  if (pk == TL_SLOT_NONE || fn->nslots > 4096) return 0;
+  uint8_t p[4096] = {0};
+  p[pk] = 1;
+  for (int pass = 0; pass < 2; pass++)
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+      for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+        const struct tl_event *ev = &fn->blocks[b].events[i];
+        int uses_p = 0;
+        for (uint32_t u = 0; u < ev->nuses; u++)
+          if (ev->uses[u] && ev->uses[u] < fn->nslots && p[tl_slot_root(fn, ev->uses[u])])
+            uses_p = 1;
+        if (ev->kind == TL_EV_ASSIGN) {
+          if (!uses_p) continue;
+          const struct tl_slot *d = ev->dst && ev->dst < fn->nslots ? &fn->slots[ev->dst] : 0;
+          if (d && (d->kind == TL_SLOT_LOCAL || d->kind == TL_SLOT_TEMP) &&
+              !(d->flags & TL_SLOT_ADDR) && (d->flags & TL_SLOT_POINTER))
+            p[ev->dst] = 1;                                   /* `struct io_uring *r = t;` */
+          else if (!d || (d->flags & TL_SLOT_POINTER) ||
+                   (d->kind != TL_SLOT_LOCAL && d->kind != TL_SLOT_TEMP))
+            return 0;                                         /* stored elsewhere */
+          continue;
+        }
+        if (ev->kind == TL_EV_RETURN) {
+          if (uses_p) return 0;
+          continue;
+        }
+        tl_slot_id own = ev->owner && ev->owner < fn->nslots ? tl_slot_root(fn, ev->owner) : 0;
+        if (ev->model) {
+          if (own && p[own] && ev->model->event != TL_ME_USE) return 0;
+          continue;
+        }
+        if (ev->kind != TL_EV_CALL) {
+          if (own && p[own]) return 0;
+          continue;
+        }
+        if (uses_p && !ev->args) return 0;
+        int given = 0;             /* a scalar read from the object (`t->ring_fd`) is a copy */
+        for (uint32_t a = 0; ev->args && a < ev->nargs; a++) {
+          tl_slot_id as = ev->args[a].slot;
+          if ((ev->args[a].addr && p[tl_slot_root(fn, ev->args[a].addr)]) ||
+              (as && as < fn->nslots && p[tl_slot_root(fn, as)] &&
+               (p[as] || (fn->slots[as].flags & (TL_SLOT_POINTER | TL_SLOT_ARRAY)))))
+            given = 1;
+        }
+        if (!given) continue;
+        for (tl_slot_id s = 1; s < fn->nslots; s++)
+          if (p[s] && !call_leaves_owner(unit, fn, ev, s, depth - 1)) return 0;
+      }
+  return 1;
+}
+
+/* 1 when ev calls a function of the unit (no model) that never waits for, peeks at or
+ * submits on the owner o (root slot of the caller) it is given: each parameter o reaches
+ * is left by it (param_left), followed LEAVES_DEPTH functions deep. Such a call only reads
+ * the owner (`target->ring_fd`): it does not meet the owner's cqes. */
+static int call_leaves_owner(const struct tl_unit *unit, const struct tl_func *fn,
+                             const struct tl_event *ev, tl_slot_id o, int depth) {
+  if (!unit || depth <= 0 || ev->kind != TL_EV_CALL || ev->model || !ev->callee || !ev->args)
+    return 0;
+  if ((ev->owner && tl_slot_root(fn, ev->owner) == o) ||
+      (ev->ticket && tl_slot_root(fn, ev->ticket) == o) ||
+      (ev->aux && tl_slot_root(fn, ev->aux) == o) || (ev->dst && tl_slot_root(fn, ev->dst) == o))
+    return 0;
+  uint32_t g = tl_unit_find_func(unit, ev->callee);
+  if (g >= unit->nfuncs || !unit->funcs[g].nblocks) return 0;
+  const struct tl_func *callee = &unit->funcs[g];
+  for (uint32_t a = 0; a < ev->nargs; a++)
+    if (((ev->args[a].slot && tl_slot_root(fn, ev->args[a].slot) == o) ||
+         (ev->args[a].addr && tl_slot_root(fn, ev->args[a].addr) == o)) &&
+        (a >= count_params(callee) || !param_left(unit, callee, a, depth)))
+      return 0;
+  return 1;
+}
+
 /* From event `from` of block b on, in state st (DOOM_INTACT: r is still the call's result;
  * DOOM_NZ: nzv still holds its nonzero constant). */
 static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
@@ -973,7 +1060,9 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
        * waits for or peeks at its completions: it does not meet the cqe. */
       int reaps = !ev->model || ev->model->event != TL_ME_USE ||
                   ev->model->owner.index == TL_ARG_NONE;
-      if (reaps && touches(fn, ev, d->owner)) return 0;
+      if (reaps && touches(fn, ev, d->owner) &&
+          !call_leaves_owner(d->unit, fn, ev, d->owner, LEAVES_DEPTH))
+        return 0;
     }
     if (d->r && ev->kind == TL_EV_ASSIGN && ev->dst == d->r && (ev->flags & TL_F_NONZERO))
       intact = d->negative ? ev->value < 0                /* `ret = -EIO;`: still negative */
@@ -1013,7 +1102,7 @@ static int walk_from_call(const struct tl_unit *unit, const struct tl_summaries 
                           tl_slot_id r, tl_slot_id o) {
   const struct tl_func *fn = &unit->funcs[c->fn];
   struct doom d = {fn, r, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo, DOOM_BUDGET,
-                   0, 0, o, 0, TL_SLOT_NONE, TL_SLOT_NONE};
+                   0, 0, o, 0, TL_SLOT_NONE, TL_SLOT_NONE, unit};
   if (r) d.has_only = only_nonzero_result(callee, &d.only);
   memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 4);
   return doom_walk(&d, c->block, c->event + 1, r != TL_SLOT_NONE ? DOOM_INTACT : 0);
@@ -1026,7 +1115,7 @@ static int walk_flag_from_call(const struct tl_unit *unit, const struct tl_summa
                                tl_slot_id o) {
   const struct tl_func *fn = &unit->funcs[c->fn];
   struct doom d = {fn, TL_SLOT_NONE, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo,
-                   DOOM_BUDGET, 0, 0, o, 0, TL_SLOT_NONE, flag};
+                   DOOM_BUDGET, 0, 0, o, 0, TL_SLOT_NONE, flag, unit};
   memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 4);
   return doom_walk(&d, c->block, c->event + 1, flag ? DOOM_INTACT : 0);
 }
@@ -1125,7 +1214,7 @@ static int walk_negative_from_call(const struct tl_unit *unit, const struct tl_s
                                    tl_slot_id o) {
   const struct tl_func *fn = &unit->funcs[c->fn];
   struct doom d = {fn, r, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo, DOOM_BUDGET,
-                   0, 0, o, 1, TL_SLOT_NONE, TL_SLOT_NONE};
+                   0, 0, o, 1, TL_SLOT_NONE, TL_SLOT_NONE, unit};
   memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 4);
   return doom_walk(&d, c->block, c->event + 1, DOOM_INTACT);
 }
