@@ -1096,28 +1096,38 @@ static int doom_block(struct doom *d, uint32_t b, uint32_t from, int st) {
 }
 
 /* Walk from the event after the call site c (its own block is not memoised: the walk starts
- * mid-block), for the result r (NONE: every path) and owner o (NONE: failing exits). */
-static int walk_from_call(const struct tl_unit *unit, const struct tl_summaries *ss,
-                          uint8_t *memo, const struct call_site *c, const struct tl_func *callee,
-                          tl_slot_id r, tl_slot_id o) {
-  const struct tl_func *fn = &unit->funcs[c->fn];
-  struct doom d = {fn, r, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo, DOOM_BUDGET,
-                   0, 0, o, 0, TL_SLOT_NONE, TL_SLOT_NONE, unit};
-  if (r) d.has_only = only_nonzero_result(callee, &d.only);
-  memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 4);
-  return doom_walk(&d, c->block, c->event + 1, r != TL_SLOT_NONE ? DOOM_INTACT : 0);
+ * mid-block) with what the prototype p says: its result r (NONE: every path), owner (NONE:
+ * failing exits), negative, flag and only; the rest is filled here. */
+static int walk_call(const struct tl_unit *unit, const struct tl_summaries *ss, uint8_t *memo,
+                     const struct call_site *c, const struct doom *p) {
+  struct doom d = *p;
+  d.fn = &unit->funcs[c->fn];
+  d.caller_fails = c->fn < ss->n && ss->fns[c->fn].fails_exit;
+  d.memo = memo;
+  d.budget = DOOM_BUDGET;
+  d.nzv = TL_SLOT_NONE;
+  d.unit = unit;
+  memset(memo, DOOM_UNSEEN, (size_t)d.fn->nblocks * 4);
+  return doom_walk(&d, c->block, c->event + 1, d.r || d.flag ? DOOM_INTACT : 0);
 }
 
-/* The same walk for owner o, on the paths where the caller's global `flag` still holds the
- * nonzero constant the callee's return set it to (`if (no_msg) return T_EXIT_SKIP;`). */
-static int walk_flag_from_call(const struct tl_unit *unit, const struct tl_summaries *ss,
-                               uint8_t *memo, const struct call_site *c, tl_slot_id flag,
-                               tl_slot_id o) {
-  const struct tl_func *fn = &unit->funcs[c->fn];
-  struct doom d = {fn, TL_SLOT_NONE, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo,
-                   DOOM_BUDGET, 0, 0, o, 0, TL_SLOT_NONE, flag, unit};
-  memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 4);
-  return doom_walk(&d, c->block, c->event + 1, flag ? DOOM_INTACT : 0);
+/* The ways owner o may rest after a call of a helper (find_resting_owners): after every
+ * call, on the paths where its result is nonzero, where it is negative (`if (ret < 0) goto
+ * err;`), where the caller's global flag still holds the nonzero constant the callee's
+ * return set it to (`if (no_msg) return T_EXIT_SKIP;`). */
+enum { REST_ALL, REST_FAIL, REST_NEG, REST_FLAG, REST_WAYS };
+
+/* 1 when owner o (root slot of the caller) rests after the call ev of callee at c, the way
+ * `way`; flag is the caller's slot of the callee's return flag (REST_FLAG). */
+static int rests_after(const struct tl_unit *unit, const struct tl_summaries *ss, uint8_t *memo,
+                       const struct call_site *c, const struct tl_func *callee,
+                       const struct tl_event *ev, tl_slot_id o, tl_slot_id flag, int way) {
+  struct doom d = {.owner = o};
+  if (!o || ((way == REST_FAIL || way == REST_NEG) && !ev->dst)) return 0;
+  if (way == REST_FAIL) d.r = ev->dst, d.has_only = only_nonzero_result(callee, &d.only);
+  if (way == REST_NEG) d.r = ev->dst, d.negative = 1;
+  if (way == REST_FLAG) d.flag = flag;
+  return walk_call(unit, ss, memo, c, &d);
 }
 
 /* The block's global flag set to a nonzero constant before its event `last` with nothing
@@ -1207,18 +1217,6 @@ static int param_written(const struct tl_func *fn, tl_slot_id p) {
   return 0;
 }
 
-/* The same walk for owner o, on the paths a negative result r may take (`if (ret < 0) goto
- * err;`): for a callee's `return -EINVAL;` among returns of other values. */
-static int walk_negative_from_call(const struct tl_unit *unit, const struct tl_summaries *ss,
-                                   uint8_t *memo, const struct call_site *c, tl_slot_id r,
-                                   tl_slot_id o) {
-  const struct tl_func *fn = &unit->funcs[c->fn];
-  struct doom d = {fn, r, c->fn < ss->n && ss->fns[c->fn].fails_exit, memo, DOOM_BUDGET,
-                   0, 0, o, 1, TL_SLOT_NONE, TL_SLOT_NONE, unit};
-  memset(memo, DOOM_UNSEEN, (size_t)fn->nblocks * 4);
-  return doom_walk(&d, c->block, c->event + 1, DOOM_INTACT);
-}
-
 static void call_index_free(struct call_index *x) {
   free(x->first);
   free(x->sites);
@@ -1280,8 +1278,10 @@ static void find_fails_exits(const struct tl_unit *unit, struct tl_summaries *ss
       for (uint32_t s = x->first[f]; s < x->first[f + 1] && ok; s++) {
         const struct call_site *c = &x->sites[s];
         const struct tl_event *ev = &unit->funcs[c->fn].blocks[c->block].events[c->event];
+        struct doom d = {.r = ev->dst};
         ok = ev->kind == TL_EV_CALL && ev->dst != TL_SLOT_NONE &&
-             walk_from_call(unit, ss, x->memo, c, callee, ev->dst, TL_SLOT_NONE);
+             (d.has_only = only_nonzero_result(callee, &d.only), 1) &&
+             walk_call(unit, ss, x->memo, c, &d);
       }
       if (ok) ss->fns[f].fails_exit = changed = 1;
     }
@@ -1352,7 +1352,7 @@ static int runs_only_as_thread(const struct tl_unit *unit, const struct tl_func 
 
 /* For a thread function t (runs_only_as_thread) that starts a ticket whose owner is its
  * parameter (the argument it is started with, `&ring`): 1 when after every start of it in
- * the unit, the creator's object passed as that argument rests (the walk of walk_from_call,
+ * the unit, the creator's object passed as that argument rests (the walk of walk_call,
  * every path from the start: the thread's cqe may be left at any time after it), 0 when one
  * does not, -1 when the unit starts it nowhere or calls it directly. */
 static int thread_owner_rests(const struct tl_unit *unit, const struct tl_summaries *ss,
@@ -1373,8 +1373,8 @@ static int thread_owner_rests(const struct tl_unit *unit, const struct tl_summar
                          ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
                          : TL_SLOT_NONE;
         struct call_site c = {g, b, i};
-        if (!a || !walk_from_call(unit, ss, x->memo, &c, t, TL_SLOT_NONE, tl_slot_root(fn, a)))
-          return 0;
+        struct doom d = {.owner = a ? tl_slot_root(fn, a) : TL_SLOT_NONE};
+        if (!d.owner || !walk_call(unit, ss, x->memo, &c, &d)) return 0;
         seen = 1;
       }
   }
@@ -1400,49 +1400,42 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
         int k = ev->kind == TL_EV_START ? owner_param_of(callee, ev->owner) : -1;
         if (k >= 0) want |= (uint64_t)1 << k;
       }
-    uint64_t all = want, fail = want, neg = want;
     if (callee->flags & TL_FN_ADDR_TAKEN) {   /* a thread function: its starts are its calls */
       if ((want & 1) && thread_owner_rests(unit, ss, x, callee) > 0)
         ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = ss->fns[f].owner_rests_neg = 1;
       continue;
     }
     tl_slot_id hf = ss->fns[f].rest_flag = return_flag(callee);
-    uint64_t guards = want ? UINT64_MAX : 0;
-    uint64_t flagged = hf ? want : 0;
-    for (uint32_t s = x->first[f]; s < x->first[f + 1] && (all | fail | neg | flagged | guards);
-         s++) {
+    uint64_t m[REST_WAYS] = {want, want, want, hf ? want : 0};
+    uint64_t guards = want ? UINT64_MAX : 0;   /* zero arguments of the calls it may not rest after */
+    for (uint32_t s = x->first[f]; s < x->first[f + 1]; s++) {
       const struct call_site *c = &x->sites[s];
       const struct tl_func *fn = &unit->funcs[c->fn];
       const struct tl_event *ev = &fn->blocks[c->block].events[c->event];
       tl_slot_id cf = hf ? same_global(fn, callee, hf) : TL_SLOT_NONE;
+      uint64_t live = (guards ? want : 0) | m[REST_ALL] | m[REST_FAIL] | m[REST_NEG] | m[REST_FLAG];
+      if (!live) break;
       for (uint32_t k = 0; k < 64; k++) {
-        if (!((all | fail | neg | flagged | (guards ? want : 0)) & ((uint64_t)1 << k))) continue;
+        uint64_t bit = (uint64_t)1 << k;
+        if (!(live & bit)) continue;
         tl_slot_id a = ev->args && k < ev->nargs
                          ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
                          : TL_SLOT_NONE;
         tl_slot_id o = a ? tl_slot_root(fn, a) : TL_SLOT_NONE;
-        for (int failing = 0; failing < 2; failing++) {
-          uint64_t *bits = failing ? &fail : &all;
-          if (!(*bits & ((uint64_t)1 << k))) continue;
-          if (!a || (failing && !ev->dst) ||
-              !walk_from_call(unit, ss, x->memo, c, callee, failing ? ev->dst : TL_SLOT_NONE, o))
-            *bits &= ~((uint64_t)1 << k);
+        if (((m[REST_ALL] | (guards ? want : 0)) & bit) &&
+            !rests_after(unit, ss, x->memo, c, callee, ev, o, cf, REST_ALL)) {
+          m[REST_ALL] &= ~bit;
+          if (want & bit) guards &= zero_args(ev);
         }
-        if ((neg & ((uint64_t)1 << k)) &&
-            (!a || !ev->dst || !walk_negative_from_call(unit, ss, x->memo, c, ev->dst, o)))
-          neg &= ~((uint64_t)1 << k);
-        if ((flagged & ((uint64_t)1 << k)) &&
-            (!a || !walk_flag_from_call(unit, ss, x->memo, c, cf, o)))
-          flagged &= ~((uint64_t)1 << k);
-        if (guards && (want & ((uint64_t)1 << k)) &&
-            (!a || !walk_from_call(unit, ss, x->memo, c, callee, TL_SLOT_NONE, o)))
-          guards &= zero_args(ev);
+        for (int way = REST_FAIL; way < REST_WAYS; way++)
+          if ((m[way] & bit) && !rests_after(unit, ss, x->memo, c, callee, ev, o, cf, way))
+            m[way] &= ~bit;
       }
     }
     if (x->first[f] < x->first[f + 1])
-      ss->fns[f].owner_rests = all, ss->fns[f].owner_rests_fail = fail | all,
-      ss->fns[f].owner_rests_neg = neg | fail | all,
-      ss->fns[f].owner_rests_flag = flagged | all, ss->fns[f].zero_guards = guards;
+      ss->fns[f].owner_rests = m[REST_ALL], ss->fns[f].owner_rests_fail = m[REST_FAIL] | m[REST_ALL],
+      ss->fns[f].owner_rests_neg = m[REST_NEG] | m[REST_FAIL] | m[REST_ALL],
+      ss->fns[f].owner_rests_flag = m[REST_FLAG] | m[REST_ALL], ss->fns[f].zero_guards = guards;
   }
 }
 
