@@ -111,6 +111,15 @@ struct jump { uint32_t brk, cont; };
 /* The buffer a `create` names for the requests of one ticket slot (lend= or fill=), handed
  * to the `persistent` starts of that slot; `flags` 0 when creates into it disagree. */
 struct made { tl_slot_id ticket, buf; uint32_t flags; };   /* flags: TL_F_LENDS|FILLS|FIXED_BUFFER */
+/* What an ASSIGN of a plain local stored (note_known): an integer constant, or the value of
+ * another variable copied unchanged; a condition reads it through (cond_through_locals). */
+struct known {
+  tl_slot_id dst;
+  uint32_t block, index;            /* the ASSIGN: fe->f->blocks[block].events[index] */
+  tl_slot_id src;                   /* the variable copied, or NONE: the constant */
+  long long value;
+  const char *spelling;             /* the constant's, or NULL */
+};
 struct sw { uint32_t ncases_base; uint32_t dflt; };
 struct fnref { const char *name; uint32_t flag; };
 
@@ -144,6 +153,7 @@ struct fe {
   TL_ARRAY(uint32_t) cases;
   TL_ARRAY(uint32_t) indirect;      /* blocks ending in a computed goto */
   TL_ARRAY(struct made) made;       /* buffers of the creates lowered so far */
+  TL_ARRAY(struct known) known;     /* what assignments of plain locals stored */
 };
 
 enum want_kind { W_VALUE, W_DISCARD, W_VOID, W_INTO };
@@ -1084,6 +1094,118 @@ static void lower_init_list(struct fe *fe, CXCursor list, tl_slot_id dst) {
   tl_array_free(&fs.names);
 }
 
+/* ---- what a plain local holds ------------------------------------------------------------ */
+
+/* 1 when s is a local variable only its own assignments write: not a field or element, not
+ * static, its address not taken (so far: the caller looks no further than its block). */
+static int plain_local(struct fe *fe, tl_slot_id s) {
+  const struct tl_slot *sl = slot(fe, s);
+  return sl->kind == TL_SLOT_LOCAL && sl->parent == TL_SLOT_NONE &&
+         !(sl->flags & (TL_SLOT_ADDR | TL_SLOT_STATIC));
+}
+
+/* The size of the integer type t and whether it is signed (an enum: its integer type);
+ * 0 when t is no integer type. */
+static long long int_type(CXType t, int *is_signed) {
+  CXType can = clang_getCanonicalType(t);
+  if (can.kind == CXType_Enum)
+    can = clang_getCanonicalType(clang_getEnumDeclIntegerType(clang_getTypeDeclaration(can)));
+  switch (can.kind) {
+  case CXType_Char_S: case CXType_SChar: case CXType_Short: case CXType_Int:
+  case CXType_Long: case CXType_LongLong: case CXType_Int128:
+    *is_signed = 1;
+    break;
+  case CXType_Bool: case CXType_Char_U: case CXType_UChar: case CXType_UShort:
+  case CXType_UInt: case CXType_ULong: case CXType_ULongLong: case CXType_UInt128:
+    *is_signed = 0;
+    break;
+  default:
+    return 0;
+  }
+  long long n = clang_Type_getSizeOf(can);
+  return n > 0 ? n : 0;
+}
+
+/* 1 when converting an integer of type `from` to type `to` keeps every value. */
+static int int_widens(CXType from, CXType to) {
+  int fs = 0, ts = 0;
+  long long fn = int_type(from, &fs), tn = int_type(to, &ts);
+  if (!fn || !tn) return 0;
+  return fs == ts ? tn >= fn : !fs && tn > fn;
+}
+
+/* The variable whose value rhs, stored as type `to`, copies unchanged: a local or parameter
+ * seen through parentheses and integer conversions that keep every value (`(int64_t)(r)`);
+ * NONE for anything else. v: rhs lowered. */
+static tl_slot_id copy_source(struct fe *fe, CXCursor rhs, const struct val *v, CXType to) {
+  if (!v->slot || v->is_const || v->is_call) return TL_SLOT_NONE;
+  const struct tl_slot *src = slot(fe, v->slot);
+  if ((src->kind != TL_SLOT_LOCAL && src->kind != TL_SLOT_PARAM) || src->parent) return TL_SLOT_NONE;
+  CXCursor c = strip(fe, rhs);
+  while (clang_getCursorKind(c) == CXCursor_CStyleCastExpr) {
+    CXType ct = clang_getCursorType(c);
+    if (!int_widens(ct, to)) return TL_SLOT_NONE;
+    to = ct;
+    c = strip(fe, last_kid(fe, c));
+  }
+  if (clang_getCursorKind(c) != CXCursor_DeclRefExpr || !int_widens(clang_getCursorType(c), to))
+    return TL_SLOT_NONE;
+  return v->slot;
+}
+
+/* Record what the ASSIGN just emitted into the plain local dst stored, when it is an integer
+ * constant that fits dst's type or a copy of a variable (copy_source). */
+static void note_known(struct fe *fe, tl_slot_id dst, CXCursor rhs, const struct val *v,
+                       CXCursor at) {
+  if (fe->err || fe->cur == NO_BLOCK || !plain_local(fe, dst)) return;
+  struct known k = {.dst = dst, .block = fe->cur,
+                    .index = fe->f->blocks[fe->cur].nevents - 1};
+  CXType to = clang_getCursorType(at);
+  int sg = 0;
+  long long size = int_type(to, &sg);
+  if (!size) return;
+  if (v->is_const) {
+    struct val cv = *v;
+    if (!cv.has_value && !cv.slot && !cv.is_call) eval_const(&cv);
+    if (!cv.has_value) return;
+    int bits = size >= 8 ? 64 : (int)size * 8;
+    if (bits < 64 && (sg ? cv.value < -(1ll << (bits - 1)) || cv.value >= 1ll << (bits - 1)
+                         : cv.value < 0 || cv.value >= 1ll << bits))
+      return;
+    if (bits == 64 && !sg && cv.value < 0) return;
+    k.value = cv.value;
+    CXCursor sc = strip(fe, rhs);       /* spelled without the casts a macro body adds */
+    while (clang_getCursorKind(sc) == CXCursor_CStyleCastExpr) sc = strip(fe, last_kid(fe, sc));
+    k.spelling = tok_text_range(fe, start_off(fe, sc), end_off(fe, sc));
+  } else {
+    k.src = copy_source(fe, rhs, v, to);
+    if (!k.src) return;
+  }
+  if (tl_array_push(&fe->known, k) < 0) set_err(fe, TL_ENOMEM);
+}
+
+/* What the plain local s holds at the end of the current block: what its last ASSIGN
+ * stored, when that ASSIGN is in this block and only ASSIGNs of other plain locals follow it
+ * (no call, no write through a pointer), none of the variable it copied. NULL when unknown. */
+static const struct known *known_here(struct fe *fe, tl_slot_id s) {
+  if (!s || fe->cur == NO_BLOCK || !plain_local(fe, s)) return NULL;
+  const struct tl_block *b = &fe->f->blocks[fe->cur];
+  for (uint32_t i = fe->known.size; i-- > 0;) {
+    const struct known *k = &fe->known.data[i];
+    if (k->dst != s) continue;
+    if (k->block != fe->cur || k->index >= b->nevents || b->events[k->index].dst != s)
+      return NULL;
+    for (uint32_t e = k->index + 1; e < b->nevents; e++) {
+      const struct tl_event *ev = &b->events[e];
+      if (ev->kind != TL_EV_ASSIGN || !ev->dst || !plain_local(fe, ev->dst) || ev->dst == s ||
+          ev->dst == k->src)
+        return NULL;
+    }
+    return k;
+  }
+  return NULL;
+}
+
 /* Write the value of rhs into dst (an initialisation or `dst = rhs`): the call or `?:` arm
  * writes it itself, anything else becomes ASSIGN. Uses are popped afterwards. */
 static void lower_into(struct fe *fe, CXCursor rhs, tl_slot_id dst, CXCursor at) {
@@ -1127,6 +1249,7 @@ static void lower_into(struct fe *fe, CXCursor rhs, tl_slot_id dst, CXCursor at)
     if (val_is_null(&v) && ((dfl & TL_SLOT_POINTER) || (type_info(fe, v.type) & TI_POINTER)))
       ev.flags |= TL_F_NULL;
     emit(fe, &ev);
+    note_known(fe, dst, rhs, &v, at);
     if ((dfl & TL_SLOT_LONGLIVED) && v.slot && (slot(fe, v.slot)->flags & TL_SLOT_TICKET))
       emit_simple(fe, TL_EV_ESCAPE, 0, v.slot, loc);
   } else if ((dfl & TL_SLOT_LONGLIVED) && (dfl & TL_SLOT_TICKET) && rhs_ticket) {
@@ -2044,6 +2167,58 @@ static int cond_constant(struct fe *fe, struct val *v, struct tl_cond *cond) {
   return 1;
 }
 
+/* The variable a condition on slot s tests: the one s copies at the end of the block
+ * (`long a = r; if (a < 0)` tests r), else s. A source it reads is pushed on the uses. */
+static tl_slot_id cond_through_copy(struct fe *fe, tl_slot_id s) {
+  const struct known *k = known_here(fe, s);
+  if (!k || !k->src) return s;
+  push_use(fe, k->src);
+  return k->src;
+}
+
+/* A comparison of two variables, one a plain local holding a constant at the end of the
+ * block: the comparison of the other (or the variable it copies) with that constant. An
+ * assertion macro that copies both sides into locals before comparing them (libuv's
+ * `ASSERT_EQ(r, UV_EDESTADDRREQ)`: `volatile int64_t eval_a = (int64_t)(r); volatile int64_t
+ * eval_b = ...; if (!(eval_a == eval_b))`) tests r against the constant. 0 when neither
+ * side is such a constant. */
+static int cond_through_locals(struct fe *fe, enum op op, const struct val *lv,
+                               const struct val *rv, struct tl_cond *cond) {
+  for (int swapped = 0; swapped < 2; swapped++) {
+    const struct val *var = swapped ? rv : lv, *cst = swapped ? lv : rv;
+    if (!var->slot || var->is_const || !cst->slot || cst->is_const) continue;
+    const struct known *k = known_here(fe, cst->slot);
+    if (!k || k->src) continue;
+    cond->cmp = cmp_of(op, swapped);
+    cond->value = k->value;
+    cond->constant = k->spelling;
+    cond->slot = cond_through_copy(fe, var->slot);
+    return 1;
+  }
+  return 0;
+}
+
+/* The comparison operator of a condition c whose operator binop_of cannot tell, spelled in
+ * a macro body (`#define CHECK_EQ(a, b) do { long x = (a), y = (b); if (!(x == y))
+ * abort(); } while (0)`): read where it is spelled, right after a left operand that is a
+ * variable named by its one token. Not an operator the macro takes as an argument (libuv's
+ * `ASSERT_BASE(a, operator, b, ...)`: `eval_a operator eval_b`): the body shows the
+ * parameter's name, and libclang 14 tells neither the operator nor the argument's place.
+ * OP_UNKNOWN otherwise. */
+static enum op cond_compare_spelled(struct fe *fe, CXCursor c, CXCursor lhs) {
+  CXCursor l = strip(fe, lhs);
+  if (clang_getCursorKind(l) != CXCursor_DeclRefExpr) return OP_UNKNOWN;
+  char tok[2][8];
+  if (spelled_tokens(fe, c, tok, 2) != 2) return OP_UNKNOWN;
+  CXString sp = clang_getCursorSpelling(l);
+  const char *name = clang_getCString(sp);
+  int same = name && strncmp(tok[0], name, sizeof tok[0] - 1) == 0 &&
+             (strlen(tok[0]) == strlen(name) || strlen(tok[0]) == sizeof tok[0] - 1);
+  clang_disposeString(sp);
+  enum op op = same ? op_from_text(tok[1], 0) : OP_UNKNOWN;
+  return op_is_compare(op) ? op : OP_UNKNOWN;
+}
+
 /* `!o` in a condition. Also when the operator is spelled in a macro body, where the file's
  * tokens show the macro's name (libuv's `ASSERT(e)`, MPICH's `check(x)`: `do { if (!(e))
  * abort(); } while (0)`): read where it is spelled (spelled_tokens); failing that, the only
@@ -2132,6 +2307,7 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
       cl = kid(fe, base, 0);
       cr = kid(fe, base, 1);
       op = binop_of(fe, c, cl, cr);
+      if (op == OP_UNKNOWN) op = cond_compare_spelled(fe, c, cl);
     }
     kids_pop(fe, base);
   }
@@ -2139,10 +2315,12 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
     lower_compare(fe, c, op, cl, cr, &lv, &rv);
     if (lv.slot && !lv.is_const && cond_constant(fe, &rv, &cond)) {
       cond.cmp = cmp_of(op, 0);
-      cond.slot = lv.slot;
+      cond.slot = cond_through_copy(fe, lv.slot);
     } else if (rv.slot && !rv.is_const && cond_constant(fe, &lv, &cond)) {
       cond.cmp = cmp_of(op, 1);
-      cond.slot = rv.slot;
+      cond.slot = cond_through_copy(fe, rv.slot);
+    } else if (cond_through_locals(fe, op, &lv, &rv, &cond)) {
+      /* both sides read through the locals that hold them */
     } else if (lv.is_const && rv.is_const) {
       struct val whole = {.cx = c, .is_const = 1};
       eval_const(&whole);
@@ -2157,7 +2335,7 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
       if (v.has_value) folded = v.value != 0;
     } else if (v.slot) {
       cond.cmp = TL_CMP_NONZERO;
-      cond.slot = v.slot;
+      cond.slot = cond_through_copy(fe, v.slot);
     }
   }
   if (fe->err) return;
@@ -2553,6 +2731,7 @@ static void func_reset(struct fe *fe) {
   tl_array_clear(&fe->cases);
   tl_array_clear(&fe->indirect);
   tl_array_clear(&fe->made);
+  tl_array_clear(&fe->known);
   tl_array_clear(&fe->uses);
   fe->f = NULL;
 }
@@ -2721,6 +2900,7 @@ static void fe_close(struct fe *fe) {
   tl_array_free(&fe->cases);
   tl_array_free(&fe->indirect);
   tl_array_free(&fe->made);
+  tl_array_free(&fe->known);
   free(fe->types);
   free(fe->names);
 }
