@@ -2198,6 +2198,161 @@ static int cond_through_locals(struct fe *fe, enum op op, const struct val *lv,
   return 0;
 }
 
+/* ---- macro arguments, read from the text ---------------------------------------------- */
+
+#define PP_TOK 32           /* a token's text, truncated */
+#define PP_ARGS_MAX 8       /* a macro's parameters or arguments looked at */
+
+static int pp_ident_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+         ch == '_';
+}
+
+/* The next preprocessing token of s[*i..n) into out (truncated): an identifier or number, a
+ * string or character literal, or a punctuator (two characters for `==`, `!=`, `<=`, `>=`,
+ * `&&`, `||`, `<<`, `>>`, `->`, `++`, `--`, `##` and compound assignments). Skips blanks,
+ * comments and backslash-newlines. 0 at the end, and with `line` at a newline (a directive's
+ * end). */
+static int pp_token(const char *s, size_t n, size_t *i, int line, char (*out)[PP_TOK]) {
+  size_t p = *i;
+  for (;;) {
+    if (p >= n) { *i = n; return 0; }
+    char ch = s[p];
+    if (ch == '\\' && p + 1 < n && s[p + 1] == '\n') p += 2;
+    else if (ch == '\\' && p + 2 < n && s[p + 1] == '\r' && s[p + 2] == '\n') p += 3;
+    else if (ch == '\n' && line) { *i = p; return 0; }
+    else if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f' || ch == '\v' || ch == '\n') p++;
+    else if (ch == '/' && p + 1 < n && s[p + 1] == '*') {
+      for (p += 2; p + 1 < n && !(s[p] == '*' && s[p + 1] == '/'); p++) {}
+      p += 2;
+    } else if (ch == '/' && p + 1 < n && s[p + 1] == '/') {
+      while (p < n && s[p] != '\n') p++;
+    } else {
+      break;
+    }
+  }
+  size_t b = p;
+  char ch = s[p++];
+  if (pp_ident_char(ch)) {
+    while (p < n && pp_ident_char(s[p])) p++;
+  } else if (ch == '"' || ch == '\'') {
+    while (p < n && s[p] != ch && s[p] != '\n') p += s[p] == '\\' ? 2 : 1;
+    p++;
+  } else {
+    static const char two[] = "==!=<=>=&&||<<>>->++--+=-=*=/=%=&=|=^=##";
+    for (size_t k = 0; p < n && two[k]; k += 2)
+      if (ch == two[k] && s[p] == two[k + 1]) { p++; break; }
+  }
+  if (p > n) p = n;
+  size_t len = p - b < PP_TOK - 1 ? p - b : PP_TOK - 1;
+  memcpy(*out, s + b, len);
+  (*out)[len] = '\0';
+  *i = p;
+  return 1;
+}
+
+/* The parenthesised, comma-separated list that comes next in s[*i..n) (a macro's parameters,
+ * an invocation's arguments): each one-token element into args[k], "" for one of several
+ * tokens or none; up to PP_ARGS_MAX. How many elements, -1 when no list closes there. */
+static int pp_list(const char *s, size_t n, size_t *i, int line, char (*args)[PP_TOK]) {
+  char t[PP_TOK];
+  if (!pp_token(s, n, i, line, &t) || strcmp(t, "(") != 0) return -1;
+  int k = 0, depth = 1, ntok = 0;
+  while (pp_token(s, n, i, line, &t)) {
+    int end = strcmp(t, ")") == 0 && depth == 1, sep = strcmp(t, ",") == 0 && depth == 1;
+    if (end || sep) {
+      if (k < PP_ARGS_MAX && ntok != 1) args[k][0] = '\0';
+      if (end) return k + 1;
+      k++;
+      ntok = 0;
+      continue;
+    }
+    if (strcmp(t, "(") == 0) depth++;
+    else if (strcmp(t, ")") == 0) depth--;
+    if (k < PP_ARGS_MAX && ntok++ == 0) memcpy(args[k], t, PP_TOK);
+  }
+  return -1;
+}
+
+/* The function-like `#define` of s named `name` (NULL: the one whose body holds offset at):
+ * its name, parameters (how many into *np) and the offset of its body. 0 when none. */
+static int pp_define(const char *s, size_t n, const char *name, size_t at, char (*found)[PP_TOK],
+                     char (*params)[PP_TOK], int *np, size_t *body) {
+  for (size_t p = 0; p < n; p++) {
+    if (p > 0 && s[p - 1] != '\n') continue;
+    char t[PP_TOK];
+    size_t i = p;
+    if (!pp_token(s, n, &i, 1, &t) || strcmp(t, "#") != 0 || !pp_token(s, n, &i, 1, &t) ||
+        strcmp(t, "define") != 0 || !pp_token(s, n, &i, 1, found) ||
+        (name && strcmp(*found, name) != 0) || i >= n || s[i] != '(')
+      continue;
+    *np = pp_list(s, n, &i, 1, params);
+    if (*np < 0) continue;
+    *body = i;
+    if (name) return 1;
+    while (pp_token(s, n, &i, 1, &t)) {}
+    if (at >= *body && at < i) return 1;
+  }
+  return 0;
+}
+
+/* The comparison operator a one-token macro argument `arg` spells, else OP_UNKNOWN. */
+static enum op pp_compare(const char *arg) {
+  enum op op = op_from_text(arg, 0);
+  return op_is_compare(op) ? op : OP_UNKNOWN;
+}
+
+/* The comparison operator of condition c spelled in a macro body as one of the macro's
+ * parameters (libuv's `#define ASSERT_BASE(a, operator, b, type, conv)` with `if (!(eval_a
+ * operator eval_b))`; GLib's `g_assert_cmpint (n1, cmp, n2)`): the argument given for it,
+ * read from the text, where the condition's macro is invoked in the file or in the body of
+ * the file's macro invoked there, defined in the same header (`#define ASSERT_EQ(a, b)
+ * ASSERT_BASE(a, ==, b, int64_t, PRId64)`). OP_UNKNOWN when that argument is no comparison
+ * operator or cannot be found. */
+static enum op cond_compare_macro_arg(struct fe *fe, CXCursor c) {
+  CXSourceLocation at = clang_getRangeStart(clang_getCursorExtent(c));
+  CXToken *first = NULL;
+  unsigned nfirst = 0, off = 0;
+  clang_tokenize(fe->tu, clang_getRange(at, at), &first, &nfirst);
+  if (nfirst == 0) return OP_UNKNOWN;
+  CXFile file = NULL;
+  clang_getFileLocation(clang_getRangeStart(clang_getTokenExtent(fe->tu, first[0])), &file,
+                        NULL, NULL, &off);
+  clang_disposeTokens(fe->tu, first, nfirst);
+  size_t n = 0, mn = 0, i = off;
+  const char *s = file ? clang_getFileContents(fe->tu, file, &n) : NULL;
+  const char *ms = clang_getFileContents(fe->tu, fe->main, &mn);
+  uint32_t moff = start_off(fe, c);
+  if (!s || !ms || moff == NO_OFF) return OP_UNKNOWN;
+  char t[PP_TOK], param[PP_TOK], name[PP_TOK], m[PP_TOK];
+  char params[PP_ARGS_MAX][PP_TOK], margs[PP_ARGS_MAX][PP_TOK], args[PP_ARGS_MAX][PP_TOK];
+  int np, k = -1;
+  size_t body;
+  if (!pp_token(s, n, &i, 0, &t) || !pp_token(s, n, &i, 0, &param) || !pp_ident_char(param[0]) ||
+      !pp_define(s, n, NULL, off, &name, params, &np, &body))
+    return OP_UNKNOWN;
+  for (int j = 0; j < np && j < PP_ARGS_MAX; j++)
+    if (strcmp(params[j], param) == 0) k = j;
+  size_t mi = moff;
+  if (k < 0 || !pp_token(ms, mn, &mi, 0, &m)) return OP_UNKNOWN;
+  int nm = pp_list(ms, mn, &mi, 0, margs);
+  if (strcmp(m, name) == 0) return k < nm ? pp_compare(margs[k]) : OP_UNKNOWN;
+  /* one macro between: m's body invokes the condition's macro */
+  char mparams[PP_ARGS_MAX][PP_TOK];
+  int nmp;
+  if (!pp_define(s, n, m, 0, &t, mparams, &nmp, &body)) return OP_UNKNOWN;
+  for (size_t b = body; pp_token(s, n, &b, 1, &t);) {
+    if (strcmp(t, name) != 0) continue;
+    int na = pp_list(s, n, &b, 1, args);
+    if (na <= k) return OP_UNKNOWN;
+    enum op op = pp_compare(args[k]);
+    for (int j = 0; op == OP_UNKNOWN && j < nmp && j < nm && j < PP_ARGS_MAX; j++)
+      if (args[k][0] && strcmp(args[k], mparams[j]) == 0) op = pp_compare(margs[j]);
+    return op;
+  }
+  return OP_UNKNOWN;
+}
+
 /* The comparison operator of a condition c whose operator binop_of cannot tell, spelled in
  * a macro body (`#define CHECK_EQ(a, b) do { long x = (a), y = (b); if (!(x == y))
  * abort(); } while (0)`): read where it is spelled, right after a left operand that is a
@@ -2216,6 +2371,7 @@ static enum op cond_compare_spelled(struct fe *fe, CXCursor c, CXCursor lhs) {
              (strlen(tok[0]) == strlen(name) || strlen(tok[0]) == sizeof tok[0] - 1);
   clang_disposeString(sp);
   enum op op = same ? op_from_text(tok[1], 0) : OP_UNKNOWN;
+  if (same && op == OP_UNKNOWN) return cond_compare_macro_arg(fe, c);
   return op_is_compare(op) ? op : OP_UNKNOWN;
 }
 
