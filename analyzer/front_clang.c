@@ -1271,6 +1271,32 @@ static tl_slot_id role_slot(struct fe *fe, struct tl_argref r, const struct val 
   return TL_SLOT_NONE;
 }
 
+/* A `holder=` call (g_object_add_weak_pointer(G_OBJECT(task), &p)) makes the place h hold a
+ * reference to the ticket t. A store of t into h earlier in this block, h not written since,
+ * kept the ticket there as the object: the conversion to a plain value it was lowered as
+ * (VALUE_USE with TL_F_CAST just before the ASSIGN: `p = task` into a `gpointer`) is dropped. */
+static void keep_held(struct fe *fe, tl_slot_id t, tl_slot_id h) {
+  if (!t || !h || fe->err || fe->cur == NO_BLOCK) return;
+  struct tl_block *b = &fe->f->blocks[fe->cur];
+  for (uint32_t i = b->nevents; i-- > 0;) {
+    const struct tl_event *ev = &b->events[i];
+    int touches = ev->dst == h || ev->aux == h || ev->ticket == h;
+    for (uint32_t a = 0; ev->args && a < ev->nargs; a++) touches |= ev->args[a].addr == h;
+    if (!touches) continue;
+    int reads_t = 0;
+    for (uint32_t u = 0; u < ev->nuses; u++) reads_t |= ev->uses[u] == t;
+    if (ev->kind != TL_EV_ASSIGN || ev->dst != h || !reads_t || i == 0) return;
+    struct tl_event *vu = &b->events[i - 1];
+    if (vu->kind != TL_EV_VALUE_USE || vu->ticket != t || !(vu->flags & TL_F_CAST)) return;
+    memmove(vu, vu + 1, (b->nevents - i) * sizeof *vu);
+    b->nevents--;
+    for (uint32_t k = 0; k < fe->known.size; k++)     /* what plain locals hold moved too */
+      if (fe->known.data[k].block == fe->cur && fe->known.data[k].index >= i)
+        fe->known.data[k].index--;
+    return;
+  }
+}
+
 /* The summarised element slot of an array-of-tickets argument. */
 static tl_slot_id tickets_slot(struct fe *fe, struct tl_argref r, const struct val *args,
                                unsigned nargs) {
@@ -1629,6 +1655,7 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
       ev.ticket = role_slot(fe, m->ticket, args, nargs, res);
       ev.owner = role_slot(fe, m->owner, args, nargs, res);
       ev.dst = res;
+      keep_held(fe, ev.ticket, role_slot(fe, m->holder, args, nargs, res));
       if (m->event == TL_ME_CREATE && m->lend.index != TL_ARG_NONE)
         made_note(fe, ev.ticket, role_slot(fe, m->lend, args, nargs, res),
                   TL_F_LENDS | fixed_buffer_flag(fe, c, m->lend, nargs));

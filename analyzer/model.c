@@ -113,6 +113,7 @@ static const struct role {
   { "buffer",     offsetof(struct tl_model_fn, buffer),     EV(TL_ME_FREE) },
   { "owner",      offsetof(struct tl_model_fn, owner),
     EV(TL_ME_START) | EV(TL_ME_REAP) | EV(TL_ME_USE) },
+  { "holder",     offsetof(struct tl_model_fn, holder),     EV(TL_ME_USE) },
 };
 #define NROLES (sizeof roles / sizeof roles[0])
 
@@ -718,7 +719,7 @@ static int do_fn(struct mfile *f, const struct tl_line *ln) {
       return merr(f, r->line, r->col,
                   "unknown role '%s=' (expected ticket=, tickets=, count=, lend=, fill=, "
                   "value=, status=, flag=, async-fn=, offload-fn=, callback=, callback-err=, "
-                  "mutex=, buffer=, owner=, done=)",
+                  "mutex=, buffer=, owner=, holder=, done=)",
                   tl_srcerr_quote(b, sizeof b, r->key));
     if (!(role->events & EV(ev)))
       return merr(f, r->line, r->col, "role '%s=' does not apply to a '%s' function",

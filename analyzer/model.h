@@ -80,6 +80,9 @@ struct tl_model_fn {
   struct tl_argref buffer;      /* buffer=  the buffer a `free` function releases */
   struct tl_argref owner;       /* owner=   the object a started ticket belongs to (the
                                    io_uring of a cqe): it dies, or is freed, with it */
+  struct tl_argref holder;      /* holder=  use: the place the call makes hold a reference
+                                   to the ticket (g_object_add_weak_pointer's weak
+                                   pointer): a ticket stored there is kept, not read */
   enum tl_done_op done;         /* done= predicate on `flag` meaning completed */
   const char *done_constant;    /* for eq:/ne: the constant's name or number */
   unsigned suspends : 1;        /* only inside async functions */

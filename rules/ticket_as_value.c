@@ -7,7 +7,9 @@
  * `MPI_Irecv`) before that operation's ticket is handed in. Also reports a ticket used as a
  * plain value: compared with a value, cast to a non-ticket type, or in arithmetic. Checking
  * a ticket against NULL, or whether it is the same object as another pointer (`t == u`,
- * `*weak_pointer == task`), is a question about the ticket and stays quiet.
+ * `*weak_pointer == task`), is a question about the ticket and stays quiet. So does storing
+ * a ticket into the place a call then registers as holding it (model `holder=`: `*weak =
+ * task; g_object_add_weak_pointer(G_OBJECT(task), weak);`): the place keeps the ticket.
  *
  * ## Why is this bad?
  * Ordering hands you a ticket, not the coffee. Until the ticket is handed in the value is
