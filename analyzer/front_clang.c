@@ -812,9 +812,37 @@ static enum op binop_by_types(struct fe *fe, CXCursor c, CXCursor lhs, CXCursor 
   return OP_UNKNOWN;
 }
 
-/* binop, or for an operator spelled in a macro body, what the types say. */
+static unsigned spelled_tokens(struct fe *fe, CXCursor c, char (*out)[8], unsigned max);
+
+/* The comparison after a parenthesised left operand spelled in a macro body: MPICH's
+ * `#define MPI_ASSERT(rc) do { if ((rc) != MPI_SUCCESS) abort(); } while (0)`, whose file
+ * tokens show only the macro's name. Read where c is spelled: the token after the
+ * parentheses that open it. Anything but a comparison there: unknown. */
+static enum op binop_after_parens(struct fe *fe, CXCursor c, CXCursor lhs) {
+  while (clang_getCursorKind(lhs) == CXCursor_UnexposedExpr) {
+    CXCursor in = only_kid(fe, lhs);
+    if (clang_Cursor_isNull(in)) return OP_UNKNOWN;
+    lhs = in;
+  }
+  if (clang_getCursorKind(lhs) != CXCursor_ParenExpr) return OP_UNKNOWN;
+  char tok[16][8];
+  unsigned n = spelled_tokens(fe, c, tok, 16);
+  for (unsigned i = 0, depth = 0; i < n; i++) {
+    if (strcmp(tok[i], "(") == 0) depth++;
+    else if (strcmp(tok[i], ")") == 0 && depth > 0 && --depth == 0) {
+      enum op op = i + 1 < n ? op_from_text(tok[i + 1], 0) : OP_UNKNOWN;
+      return op_is_compare(op) ? op : OP_UNKNOWN;
+    }
+    if (depth == 0) return OP_UNKNOWN;
+  }
+  return OP_UNKNOWN;
+}
+
+/* binop, or for an operator spelled in a macro body, what the parentheses before it or the
+ * types say. */
 static enum op binop_of(struct fe *fe, CXCursor c, CXCursor lhs, CXCursor rhs) {
   enum op op = binop(fe, lhs, rhs);
+  if (op == OP_UNKNOWN) op = binop_after_parens(fe, c, lhs);
   return op != OP_UNKNOWN ? op : binop_by_types(fe, c, lhs, rhs);
 }
 
