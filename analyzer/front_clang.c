@@ -822,9 +822,37 @@ static enum op binop_by_types(struct fe *fe, CXCursor c, CXCursor lhs, CXCursor 
   return OP_UNKNOWN;
 }
 
-/* binop, or for an operator spelled in a macro body, what the types say. */
+static unsigned spelled_tokens(struct fe *fe, CXCursor c, char (*out)[8], unsigned max);
+
+/* The comparison after a parenthesised left operand spelled in a macro body: MPICH's
+ * `#define MPI_ASSERT(rc) do { if ((rc) != MPI_SUCCESS) abort(); } while (0)`, whose file
+ * tokens show only the macro's name. Read where c is spelled: the token after the
+ * parentheses that open it. Anything but a comparison there: unknown. */
+static enum op binop_after_parens(struct fe *fe, CXCursor c, CXCursor lhs) {
+  while (clang_getCursorKind(lhs) == CXCursor_UnexposedExpr) {
+    CXCursor in = only_kid(fe, lhs);
+    if (clang_Cursor_isNull(in)) return OP_UNKNOWN;
+    lhs = in;
+  }
+  if (clang_getCursorKind(lhs) != CXCursor_ParenExpr) return OP_UNKNOWN;
+  char tok[16][8];
+  unsigned n = spelled_tokens(fe, c, tok, 16);
+  for (unsigned i = 0, depth = 0; i < n; i++) {
+    if (strcmp(tok[i], "(") == 0) depth++;
+    else if (strcmp(tok[i], ")") == 0 && depth > 0 && --depth == 0) {
+      enum op op = i + 1 < n ? op_from_text(tok[i + 1], 0) : OP_UNKNOWN;
+      return op_is_compare(op) ? op : OP_UNKNOWN;
+    }
+    if (depth == 0) return OP_UNKNOWN;
+  }
+  return OP_UNKNOWN;
+}
+
+/* binop, or for an operator spelled in a macro body, what the parentheses before it or the
+ * types say. */
 static enum op binop_of(struct fe *fe, CXCursor c, CXCursor lhs, CXCursor rhs) {
   enum op op = binop(fe, lhs, rhs);
+  if (op == OP_UNKNOWN) op = binop_after_parens(fe, c, lhs);
   return op != OP_UNKNOWN ? op : binop_by_types(fe, c, lhs, rhs);
 }
 
@@ -2739,6 +2767,48 @@ static void lower_case(struct fe *fe, CXCursor c, int is_default) {
   if (!clang_Cursor_isNull(sub)) lower_stmt(fe, sub);
 }
 
+/* 1 when c names an integer variable (a local, a parameter, a global) that is no constant. */
+static int integer_variable(struct fe *fe, CXCursor c) {
+  c = strip(fe, c);
+  if (clang_getCursorKind(c) != CXCursor_DeclRefExpr) return 0;
+  enum CXCursorKind dk = clang_getCursorKind(clang_getCursorReferenced(c));
+  enum CXTypeKind tk = clang_getCanonicalType(clang_getCursorType(c)).kind;
+  struct val v = {.cx = c};
+  eval_const(&v);
+  return (dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl) && !v.has_value &&
+         ((tk >= CXType_Bool && tk <= CXType_Int128) || tk == CXType_Enum);
+}
+
+/* 1 when the returned expression e is 0 whenever the one variable it reads is 0
+ * (TL_F_ZERO_IF_ZERO): the variable itself (`return ret;`), or its comparison with a
+ * constant that 0 fails (`return ret == -EAGAIN;`, `ret < 0`, `ret != 0`, `-1 == ret`). */
+static int zero_if_zero(struct fe *fe, CXCursor e) {
+  e = strip(fe, e);
+  if (integer_variable(fe, e)) return 1;
+  if (clang_getCursorKind(e) != CXCursor_BinaryOperator) return 0;
+  uint32_t base, n = kids_push(fe, e, &base);
+  CXCursor l = n == 2 ? kid(fe, base, 0) : clang_getNullCursor();
+  CXCursor r = n == 2 ? kid(fe, base, 1) : clang_getNullCursor();
+  kids_pop(fe, base);
+  if (n != 2) return 0;
+  enum op op = binop_of(fe, e, l, r);
+  int swapped = !integer_variable(fe, l);
+  if (!op_is_compare(op) || !integer_variable(fe, swapped ? r : l)) return 0;
+  struct val k = {.cx = swapped ? l : r};      /* the constant side */
+  eval_const(&k);
+  if (!k.has_value) return 0;
+  long long c = k.value;
+  switch (cmp_of(op, swapped)) {     /* does `0 <op> c` hold? */
+  case TL_CMP_EQ: return c != 0;
+  case TL_CMP_NE: return c == 0;
+  case TL_CMP_LT: return !(0 < c);
+  case TL_CMP_LE: return !(0 <= c);
+  case TL_CMP_GT: return !(0 > c);
+  case TL_CMP_GE: return !(0 >= c);
+  default:        return 0;
+  }
+}
+
 static void lower_return(struct fe *fe, CXCursor c) {
   CXCursor e = only_kid(fe, c);
   uint32_t mark = fe->uses.size;
@@ -2755,6 +2825,8 @@ static void lower_return(struct fe *fe, CXCursor c) {
         ((tk >= CXType_Bool && tk <= CXType_Int128) || tk == CXType_Enum)) {
       ev.flags |= TL_F_NONZERO;
       ev.value = v.value;
+    } else if (zero_if_zero(fe, e)) {
+      ev.flags |= TL_F_ZERO_IF_ZERO;
     }
   }
   ev.uses = fe->uses.data + mark;

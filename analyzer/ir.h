@@ -97,10 +97,14 @@ enum {
   TL_F_NONZERO_VAR      = 1u << 18, /* RETURN: returns an integer variable every path to the
                                        return leaves nonzero (`if (ret) return ret;`; set by
                                        the summary pass, summary.c) */
-  TL_F_FIXED_BUFFER     = 1u << 19  /* START: the buffer aux is at a fixed place of a variable:
+  TL_F_FIXED_BUFFER     = 1u << 19, /* START: the buffer aux is at a fixed place of a variable:
                                        the variable, or reached from it by constant indices
                                        and offsets only (`buf`, `&buf[0]`, `&t[0][0]`,
                                        `p + 16`), not `&buf[i]` */
+  TL_F_ZERO_IF_ZERO     = 1u << 20  /* RETURN: the value returned is 0 whenever its one use
+                                       is 0: the use itself, or a comparison of it with a
+                                       constant that 0 fails (`return ret == -EAGAIN;`,
+                                       `return ret < 0;`) */
 };
 
 /* One argument of a CALL, as the front-end saw it: `slot` holds its value (a variable, a

@@ -553,6 +553,25 @@ static uint32_t starts_of_status(const struct tl_func *fn, const struct tl_block
   }
 }
 
+int tl_lc_returns_zero_if_issued(const struct tl_func *fn, const struct tl_event *ret,
+                                 const struct tl_event *origin) {
+  if (!fn || !ret || !origin || !(ret->flags & TL_F_ZERO_IF_ZERO) || ret->nuses != 1 ||
+      !origin->ticket)
+    return 0;
+  for (uint32_t b = 0; b < fn->nblocks; b++) {
+    const struct tl_block *blk = &fn->blocks[b];
+    if (!blk->nevents || ret < blk->events || ret >= blk->events + blk->nevents) continue;
+    const struct tl_event *sts[STATUS_STARTS_MAX];
+    uint32_t n = starts_of_status(fn, blk, ret->uses[0], sts);
+    for (uint32_t i = 0; i < n; i++)
+      if (!sts[i]->ticket ||
+          tl_slot_root(fn, sts[i]->ticket) != tl_slot_root(fn, origin->ticket))
+        return 0;
+    return n > 0;
+  }
+  return 0;
+}
+
 /* The status test of fn whose condition's location is loc (a fact's `unissued`), or NULL. */
 static const struct tl_cond *test_at(const struct tl_func *fn, const struct tl_loc *loc) {
   for (uint32_t b = 0; b < fn->nblocks; b++)

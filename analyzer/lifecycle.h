@@ -186,6 +186,14 @@ int tl_lc_loop_exit_runs_loop(const struct tl_func *fn, const struct tl_unit *un
  * unit (unit may be NULL: none) that makes such a call, itself or through the functions it
  * calls, two levels down (`wait_for_read()` spinning g_main_context_iteration). */
 int tl_lc_runs_loop(const struct tl_unit *unit, const struct tl_event *ev);
+/* 1 when the RETURN event `ret` of fn returns 0 wherever the ticket of the start `origin`
+ * was issued: ret is 0 whenever its one use is 0 (TL_F_ZERO_IF_ZERO: `return ret ==
+ * -EAGAIN;`), and on every path to ret the last write of that use is the returned status
+ * (model `status=ret`) of a start into origin's ticket slot (`ret =
+ * io_uring_peek_cqe(ring, &cqe);`): a start that issued its ticket returned 0 (a nonzero
+ * status says it failed). */
+int tl_lc_returns_zero_if_issued(const struct tl_func *fn, const struct tl_event *ret,
+                                 const struct tl_event *origin);
 /* 1 when some slot other than `except` is PENDING with the same origin as f (an alias
  * still holds the ticket). */
 int tl_lc_alias_pending(const struct tl_lc *lc, const struct tl_lc_fact *f, tl_slot_id except);

@@ -810,7 +810,8 @@ static int mark_nonzero_returns(struct tl_unit *unit) {
  *    cqe only does harm at its ring's next wait or peek. Any other use of the owner (a wait,
  *    a peek, a call that may wait inside) counts as meeting it, but a model `use` naming it
  *    as owner= (io_uring_unregister_buffers: reaps nothing). With a result r the walk
- *    takes only the paths on which r may be nonzero; without, every path. The walk is a
+ *    takes only the paths on which r may be nonzero (negative with `negative`, 0 with
+ *    `zero`: a branch on r takes the side 0 takes); without, every path. The walk is a
  *    conjunction: the first path that uses the owner ends it with no, so a block met again
  *    (a loop) answers yes: the loop's own uses are on the walk already.
  * A walk past DOOM_BUDGET blocks answers no; the failing-exit fixed point stops after
@@ -832,6 +833,8 @@ struct doom {
   long long only;
   tl_slot_id owner;                /* owners at rest: root slot of the owner in the caller */
   int negative;                    /* r is negative (`return -EINVAL;`), not only nonzero */
+  int zero;                        /* r is 0 (`return ret == -EAGAIN;` after a peek that
+                                      issued its cqe): the paths a zero result takes */
   tl_slot_id nzv;                  /* a local the walk saw set to a nonzero constant (the
                                       first one): `ret = 1; goto done; done: return ret;` */
   tl_slot_id flag;                 /* owners at rest after a return that set this global to a
@@ -882,6 +885,22 @@ static uint32_t negative_succs(const struct tl_cond *c, uint32_t all) {
   }
 }
 
+/* The successors of a branch on r a zero r takes (`r`: the false side, `r == -1`: the false
+ * side, `r >= 0`: the true side). */
+static uint32_t zero_succs(const struct tl_cond *c, uint32_t all) {
+  switch (c->cmp) {
+  case TL_CMP_NONZERO: return 2u;
+  case TL_CMP_ZERO:    return 1u;
+  case TL_CMP_EQ:      return c->value == 0 ? 1u : 2u;
+  case TL_CMP_NE:      return c->value != 0 ? 1u : 2u;
+  case TL_CMP_LT:      return 0 < c->value ? 1u : 2u;
+  case TL_CMP_LE:      return 0 <= c->value ? 1u : 2u;
+  case TL_CMP_GT:      return 0 > c->value ? 1u : 2u;
+  case TL_CMP_GE:      return 0 >= c->value ? 1u : 2u;
+  default:             return all;
+  }
+}
+
 /* The successors of block b a nonzero r may take (a mask over the first 32). */
 static uint32_t doom_succs(const struct doom *d, const struct tl_block *blk, int intact) {
   uint32_t all = blk->nsuccs >= 32 ? UINT32_MAX : (1u << blk->nsuccs) - 1;
@@ -889,6 +908,7 @@ static uint32_t doom_succs(const struct doom *d, const struct tl_block *blk, int
   tl_slot_id tested = d->flag ? d->flag : d->r;
   if (!intact || blk->term != TL_TERM_BRANCH || c->slot != tested || blk->nsuccs != 2) return all;
   if (d->negative) return negative_succs(c, all);
+  if (d->zero) return zero_succs(c, all);
   if (d->flag && (c->nuses != 1 || c->uses[0] != d->flag)) return all;
   int only = d->has_only && c->value == d->only;    /* r nonzero is r == c */
   switch (c->cmp) {
@@ -1049,7 +1069,8 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
       if (d->owner && touches(fn, ev, d->owner)) return 0;     /* the owner is returned */
       if (d->owner && tl_lc_slot_owned(fn, d->owner)) return 1;  /* it dies here */
       return d->caller_fails && ((ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
-                                 (intact && d->r && ev->nuses == 1 && ev->uses[0] == d->r) ||
+                                 (intact && d->r && !d->zero && ev->nuses == 1 &&
+                                  ev->uses[0] == d->r) ||
                                  (nz && ev->nuses == 1 && ev->uses[0] == d->nzv));
     }
     if (d->owner) {
@@ -1065,8 +1086,9 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
         return 0;
     }
     if (d->r && ev->kind == TL_EV_ASSIGN && ev->dst == d->r && (ev->flags & TL_F_NONZERO))
-      intact = d->negative ? ev->value < 0                /* `ret = -EIO;`: still negative */
-                           : !d->has_only || ev->value == d->only;  /* `ret = T_EXIT_FAIL;` */
+      intact = d->zero       ? 0                          /* no longer 0 */
+               : d->negative ? ev->value < 0                /* `ret = -EIO;`: still negative */
+                             : !d->has_only || ev->value == d->only;  /* `ret = T_EXIT_FAIL;` */
     else if (d->r && (ev->dst == d->r || ev->aux == d->r || ev->ticket == d->r)) intact = 0;
     if (d->flag && writes_flag(fn, ev, d->flag)) intact = 0;
     if (sets_nonzero_local(fn, ev) && ev->dst != d->r && (!d->nzv || d->nzv == ev->dst))
@@ -1114,8 +1136,9 @@ static int walk_call(const struct tl_unit *unit, const struct tl_summaries *ss, 
 /* The ways owner o may rest after a call of a helper (find_resting_owners): after every
  * call, on the paths where its result is nonzero, where it is negative (`if (ret < 0) goto
  * err;`), where the caller's global flag still holds the nonzero constant the callee's
- * return set it to (`if (no_msg) return T_EXIT_SKIP;`). */
-enum { REST_ALL, REST_FAIL, REST_NEG, REST_FLAG, REST_WAYS };
+ * return set it to (`if (no_msg) return T_EXIT_SKIP;`), where it is 0
+ * (`assert(cq_empty(&ring));`). */
+enum { REST_ALL, REST_FAIL, REST_NEG, REST_FLAG, REST_ZERO, REST_WAYS };
 
 /* 1 when owner o (root slot of the caller) rests after the call ev of callee at c, the way
  * `way`; flag is the caller's slot of the callee's return flag (REST_FLAG). */
@@ -1123,10 +1146,11 @@ static int rests_after(const struct tl_unit *unit, const struct tl_summaries *ss
                        const struct call_site *c, const struct tl_func *callee,
                        const struct tl_event *ev, tl_slot_id o, tl_slot_id flag, int way) {
   struct doom d = {.owner = o};
-  if (!o || ((way == REST_FAIL || way == REST_NEG) && !ev->dst)) return 0;
+  if (!o || ((way == REST_FAIL || way == REST_NEG || way == REST_ZERO) && !ev->dst)) return 0;
   if (way == REST_FAIL) d.r = ev->dst, d.has_only = only_nonzero_result(callee, &d.only);
   if (way == REST_NEG) d.r = ev->dst, d.negative = 1;
   if (way == REST_FLAG) d.flag = flag;
+  if (way == REST_ZERO) d.r = ev->dst, d.zero = 1;
   return walk_call(unit, ss, memo, c, &d);
 }
 
@@ -1391,6 +1415,7 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
     const struct tl_func *callee = &unit->funcs[f];
     uint64_t want = 0;
     ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = ss->fns[f].owner_rests_neg = 0;
+    ss->fns[f].owner_rests_zero = 0;
     ss->fns[f].owner_rests_flag = 0, ss->fns[f].rest_flag = TL_SLOT_NONE;
     ss->fns[f].zero_guards = 0;
     if (!calls_all_seen(unit, callee) && !runs_only_as_thread(unit, callee)) continue;
@@ -1406,14 +1431,15 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
       continue;
     }
     tl_slot_id hf = ss->fns[f].rest_flag = return_flag(callee);
-    uint64_t m[REST_WAYS] = {want, want, want, hf ? want : 0};
+    uint64_t m[REST_WAYS] = {want, want, want, hf ? want : 0, want};
     uint64_t guards = want ? UINT64_MAX : 0;   /* zero arguments of the calls it may not rest after */
     for (uint32_t s = x->first[f]; s < x->first[f + 1]; s++) {
       const struct call_site *c = &x->sites[s];
       const struct tl_func *fn = &unit->funcs[c->fn];
       const struct tl_event *ev = &fn->blocks[c->block].events[c->event];
       tl_slot_id cf = hf ? same_global(fn, callee, hf) : TL_SLOT_NONE;
-      uint64_t live = (guards ? want : 0) | m[REST_ALL] | m[REST_FAIL] | m[REST_NEG] | m[REST_FLAG];
+      uint64_t live = (guards ? want : 0) | m[REST_ALL] | m[REST_FAIL] | m[REST_NEG] |
+                      m[REST_FLAG] | m[REST_ZERO];
       if (!live) break;
       for (uint32_t k = 0; k < 64; k++) {
         uint64_t bit = (uint64_t)1 << k;
@@ -1435,7 +1461,8 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
     if (x->first[f] < x->first[f + 1])
       ss->fns[f].owner_rests = m[REST_ALL], ss->fns[f].owner_rests_fail = m[REST_FAIL] | m[REST_ALL],
       ss->fns[f].owner_rests_neg = m[REST_NEG] | m[REST_FAIL] | m[REST_ALL],
-      ss->fns[f].owner_rests_flag = m[REST_FLAG] | m[REST_ALL], ss->fns[f].zero_guards = guards;
+      ss->fns[f].owner_rests_flag = m[REST_FLAG] | m[REST_ALL], ss->fns[f].zero_guards = guards,
+      ss->fns[f].owner_rests_zero = m[REST_ZERO] | m[REST_ALL];
   }
 }
 
@@ -1447,7 +1474,8 @@ int tl_summary_owner_rests(const struct tl_summaries *self, const struct tl_func
   uint32_t f = (uint32_t)(fn - self->unit->funcs);
   int k = owner_param_of(fn, owner);
   if (f >= self->n || k < 0) return 0;
-  uint64_t bits = failing == 2 ? self->fns[f].owner_rests_neg
+  uint64_t bits = failing == 3 ? self->fns[f].owner_rests_zero
+                 : failing == 2 ? self->fns[f].owner_rests_neg
                  : failing ? self->fns[f].owner_rests_fail : self->fns[f].owner_rests;
   return (int)((bits >> k) & 1);
 }

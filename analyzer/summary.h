@@ -77,6 +77,7 @@ struct tl_summary {
                                     every call (tl_summary_owner_rests) */
   uint64_t owner_rests_fail;     /* ... after every call whose result is nonzero */
   uint64_t owner_rests_neg;      /* ... after every call whose result is negative */
+  uint64_t owner_rests_zero;     /* ... after every call whose result is 0 */
   tl_slot_id rest_flag;          /* a global one of its returns sets to a nonzero constant
                                     just before (`no_msg = 1; return 0;`), or NONE */
   uint64_t owner_rests_flag;     /* ... after every call, on the paths where rest_flag is
@@ -121,7 +122,8 @@ int tl_summary_return_fails(const struct tl_summaries *self, const struct tl_fun
  * its parameters or what one points to, may be left pending at fn's return: fn is a static
  * function whose address is never taken, called at least once, and after every call (with
  * `failing` 1: on every path where the call's result may be nonzero; 2: may be negative,
- * for a return of a negative constant, `return -EINVAL;`) the caller never uses
+ * for a return of a negative constant, `return -EINVAL;`; 3: may be 0, for a return that is
+ * 0 where the ticket was issued, tl_lc_returns_zero_if_issued) the caller never uses
  * the owner again before freeing it (model `free`), losing it (a local of the caller that
  * is not returned) or ending the process (a call that never returns, a failing exit). An
  * unseen cqe only does harm at its ring's next wait or peek, and there is none. Computed

@@ -69,7 +69,9 @@
  * file-scope flag, `no_msg = 1; return 0;`: on the caller's paths where that flag is still
  * set, `if (no_msg) return T_EXIT_SKIP;`; for a return reached only when an integer
  * parameter is nonzero, `if (expect_fail && ...) return 0;`: the calls passing another
- * value than the constant 0), the cqe is not reported
+ * value than the constant 0; for a return that is 0 wherever the wait or peek issued its
+ * cqe, `return ret == -EAGAIN;`: on the caller's paths where the result is 0, the false
+ * side of `assert(cq_empty(&ring))`), the cqe is not reported
  * (docs/summaries.md, "Owners at rest"). A model `use` of the ring as `owner=`
  * (`io_uring_unregister_buffers`) reaps nothing and does not count as a use. One caller
  * that waits on the ring again keeps the finding at the helper. A static thread function
@@ -154,7 +156,9 @@ static int owner_dies(const struct tl_func *fn, const struct tl_event *origin,
  * a negative constant (`return -EINVAL;`), only those that see a negative one; a return
  * right after setting a global flag (`no_msg = 1; return 0;`), only those on which the
  * flag is still set (`if (no_msg) return T_EXIT_SKIP;`); a return behind the nonzero side
- * of a branch on a parameter, only the calls that do not pass the constant 0. */
+ * of a branch on a parameter, only the calls that do not pass the constant 0; a return
+ * that is 0 wherever the ticket was issued (`ret = io_uring_peek_cqe(ring, &cqe); return
+ * ret == -EAGAIN;`), only those that see 0 (`assert(cq_empty(&ring));` fails there). */
 static int owner_rests(struct tl_rctx *cx, const struct tl_func *fn,
                        const struct tl_event *origin, const struct tl_event *ret) {
   if (!origin || origin->owner == TL_SLOT_NONE) return 0;
@@ -165,6 +169,9 @@ static int owner_rests(struct tl_rctx *cx, const struct tl_func *fn,
     return 1;
   if (tl_summary_owner_rests_flagged(ss, fn, origin->owner, ret)) return 1;
   if (tl_summary_owner_rests_guarded(ss, fn, origin->owner, ret)) return 1;
+  if (tl_lc_returns_zero_if_issued(fn, ret, origin) &&
+      tl_summary_owner_rests(ss, fn, origin->owner, 3))
+    return 1;
   return ret && (ret->flags & TL_F_NONZERO) && ret->value < 0 &&
          tl_summary_owner_rests(ss, fn, origin->owner, 2);
 }

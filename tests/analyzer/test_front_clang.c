@@ -842,3 +842,28 @@ Test(front_clang, buffer_at_a_fixed_place) {
     cr_assert_eq(!!(ev->flags & TL_F_FIXED_BUFFER), n < 6, "start %d", n);
   }
 }
+
+/* A return whose value is 0 whenever the one variable it reads is 0 gets TL_F_ZERO_IF_ZERO:
+ * the variable, or its comparison with a constant 0 fails; not a comparison 0 satisfies, a
+ * negation, arithmetic or a constant (docs/ir.md). */
+Test(front_clang, return_zero_if_zero) {
+  cr_assert_eq(parse("enum { AGAIN = 11 };\n"
+                     "int f(int ret, int k) {\n"
+                     "  if (k == 1) return ret == -AGAIN;\n"
+                     "  if (k == 2) return ret < 0;\n"
+                     "  if (k == 3) return (ret);\n"
+                     "  if (k == 4) return -1 == ret;\n"
+                     "  if (k == 5) return ret > 2;\n"
+                     "  if (k == 6) return ret == 0;\n"
+                     "  if (k == 7) return !ret;\n"
+                     "  if (k == 8) return ret + 1;\n"
+                     "  if (k == 9) return ret <= 3;\n"
+                     "  return 0;\n"
+                     "}\n"), 0);
+  const struct tl_func *f = func("f");
+  for (int n = 0; n < 10; n++) {
+    const struct tl_event *ev = event(f, TL_EV_RETURN, NULL, n, NULL);
+    cr_assert(ev, "return %d", n);
+    cr_assert_eq(!!(ev->flags & TL_F_ZERO_IF_ZERO), n < 5, "return %d", n);
+  }
+}
