@@ -97,10 +97,12 @@ enum {
   TL_F_NONZERO_VAR      = 1u << 18, /* RETURN: returns an integer variable every path to the
                                        return leaves nonzero (`if (ret) return ret;`; set by
                                        the summary pass, summary.c) */
-  TL_F_FIXED_BUFFER     = 1u << 19  /* START: the buffer aux is at a fixed place of a variable:
+  TL_F_FIXED_BUFFER     = 1u << 19, /* START: the buffer aux is at a fixed place of a variable:
                                        the variable, or reached from it by constant indices
                                        and offsets only (`buf`, `&buf[0]`, `&t[0][0]`,
                                        `p + 16`), not `&buf[i]` */
+  TL_F_ADDR_OF          = 1u << 20  /* ASSIGN: the value is the address of its only use
+                                       (`td.ring = &ring`) */
 };
 
 /* One argument of a CALL, as the front-end saw it: `slot` holds its value (a variable, a
