@@ -842,6 +842,11 @@ struct doom {
                                       member through it meets the owner (leaves_member) */
   const char *member;
   const struct tl_unit *unit;      /* for the unit's functions the walk's calls reach */
+  const struct tl_summaries *ss;
+  const struct call_index *calls;  /* owners at rest: a return with the owner in a parameter
+                                      asks the function's own callers (passed_on_rests) */
+  int depth;                       /* functions up the walk has followed such a return */
+  int passed;                      /* passed_on_rests's answer for this walk (-1: not asked) */
 };
 
 /* The state a walk carries along a path: r is still the call's result; nzv still holds the
@@ -866,8 +871,14 @@ struct call_site { uint32_t fn, block, event; };
 struct call_index {
   uint32_t *first;
   struct call_site *sites;
-  uint8_t *memo;                   /* room for a walk of the unit's longest function */
+  uint8_t *memo;                   /* room for a walk of the unit's longest function, one
+                                      for each depth of passed_on_rests: stride bytes each */
+  size_t stride;
+  uint32_t *passes;                /* walks passed_on_rests may still start in this unit */
 };
+
+#define PASS_DEPTH 4          /* functions up a return with the owner in a parameter is followed */
+#define PASS_BUDGET 4096      /* walks passed_on_rests may start in a unit; past it: no */
 
 static int doom_block(struct doom *d, uint32_t b, uint32_t from, int st);
 
@@ -1103,6 +1114,8 @@ static int leaves_member(const struct tl_unit *unit, const struct tl_func *fn,
   return 1;
 }
 
+static int passed_on_rests(struct doom *d);
+
 /* From event `from` of block b on, in state st (DOOM_INTACT: r is still the call's result;
  * DOOM_NZ: nzv still holds its nonzero constant). */
 static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
@@ -1115,6 +1128,7 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
     if (ev->kind == TL_EV_RETURN) {
       if (d->owner && touches(fn, ev, d->owner)) return 0;     /* the owner is returned */
       if (d->owner && tl_lc_slot_owned(fn, d->owner)) return 1;  /* it dies here */
+      if (d->owner && passed_on_rests(d)) return 1;    /* its callers leave it at rest */
       return d->caller_fails && ((ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
                                  (intact && d->r && ev->nuses == 1 && ev->uses[0] == d->r) ||
                                  (nz && ev->nuses == 1 && ev->uses[0] == d->nzv));
@@ -1177,6 +1191,8 @@ static int walk_call(const struct tl_unit *unit, const struct tl_summaries *ss, 
   d.budget = DOOM_BUDGET;
   d.nzv = TL_SLOT_NONE;
   d.unit = unit;
+  d.ss = ss;
+  d.passed = -1;
   memset(memo, DOOM_UNSEEN, (size_t)d.fn->nblocks * 4);
   return doom_walk(&d, c->block, c->event + 1, d.r || d.flag ? DOOM_INTACT : 0);
 }
@@ -1189,15 +1205,16 @@ enum { REST_ALL, REST_FAIL, REST_NEG, REST_FLAG, REST_WAYS };
 
 /* 1 when owner o (root slot of the caller) rests after the call ev of callee at c, the way
  * `way`; flag is the caller's slot of the callee's return flag (REST_FLAG). */
-static int rests_after(const struct tl_unit *unit, const struct tl_summaries *ss, uint8_t *memo,
-                       const struct call_site *c, const struct tl_func *callee,
-                       const struct tl_event *ev, tl_slot_id o, tl_slot_id flag, int way) {
-  struct doom d = {.owner = o};
+static int rests_after(const struct tl_unit *unit, const struct tl_summaries *ss,
+                       const struct call_index *x, const struct call_site *c,
+                       const struct tl_func *callee, const struct tl_event *ev, tl_slot_id o,
+                       tl_slot_id flag, int way) {
+  struct doom d = {.owner = o, .calls = x};
   if (!o || ((way == REST_FAIL || way == REST_NEG) && !ev->dst)) return 0;
   if (way == REST_FAIL) d.r = ev->dst, d.has_only = only_nonzero_result(callee, &d.only);
   if (way == REST_NEG) d.r = ev->dst, d.negative = 1;
   if (way == REST_FLAG) d.flag = flag;
-  return walk_call(unit, ss, memo, c, &d);
+  return walk_call(unit, ss, x->memo, c, &d);
 }
 
 /* The block's global flag set to a nonzero constant before its event `last` with nothing
@@ -1291,6 +1308,7 @@ static void call_index_free(struct call_index *x) {
   free(x->first);
   free(x->sites);
   free(x->memo);
+  free(x->passes);
 }
 
 /* Index the calls of the unit's functions by callee (every event naming one). */
@@ -1299,9 +1317,11 @@ static int call_index_build(const struct tl_unit *unit, uint32_t n, struct call_
   for (uint32_t g = 0; g < unit->nfuncs; g++)
     if (unit->funcs[g].nblocks > most) most = unit->funcs[g].nblocks;
   *x = (struct call_index){calloc((size_t)n + 2, sizeof *x->first), NULL,
-                           malloc((size_t)most * 4 + 4)};
+                           malloc(((size_t)most * 4 + 4) * (PASS_DEPTH + 1)),
+                           (size_t)most * 4 + 4, malloc(sizeof *x->passes)};
+  if (x->passes) *x->passes = PASS_BUDGET;
   uint32_t *fill = calloc((size_t)n + 1, sizeof *fill);
-  int err = x->first && x->memo && fill ? 0 : TL_ENOMEM;
+  int err = x->first && x->memo && x->passes && fill ? 0 : TL_ENOMEM;
   for (int pass = 0; !err && pass < 2; pass++) {   /* count each callee's calls, place them */
     if (pass == 1) {
       for (uint32_t f = 0; f < n; f++) x->first[f + 1] += x->first[f];
@@ -1478,8 +1498,9 @@ static int runs_only_as_thread(const struct tl_unit *unit, const struct tl_func 
  * every path from the start: the thread's cqe may be left at any time after it), 0 when one
  * does not, -1 when the unit starts it nowhere or calls it directly. */
 static int thread_owner_rests(const struct tl_unit *unit, const struct tl_summaries *ss,
-                              const struct call_index *x, const struct tl_func *t, int direct,
-                              const char *member) {
+                              const struct call_index *x, int depth, const struct tl_func *t,
+                              int direct, const char *member) {
+  uint8_t *memo = x->memo + (size_t)depth * x->stride;
   uint32_t tf = (uint32_t)(t - unit->funcs);
   if (tf < ss->n && x->first[tf] < x->first[tf + 1]) return -1;   /* also called directly */
   int seen = 0;
@@ -1496,18 +1517,66 @@ static int thread_owner_rests(const struct tl_unit *unit, const struct tl_summar
                          ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
                          : TL_SLOT_NONE;
         struct call_site c = {g, b, i};
-        struct doom d = {.owner = a ? tl_slot_root(fn, a) : TL_SLOT_NONE};
-        if (direct && (!d.owner || !walk_call(unit, ss, x->memo, &c, &d))) return 0;
+        struct doom d = {.owner = a ? tl_slot_root(fn, a) : TL_SLOT_NONE, .calls = x,
+                         .depth = depth};
+        if (direct && (!d.owner || !walk_call(unit, ss, memo, &c, &d))) return 0;
         if (member) {                   /* `&td` with `td.ring = &ring`: the ring rests */
           tl_slot_id s = a && a == ev->args[k].addr && a == tl_slot_root(fn, a) ? a : TL_SLOT_NONE;
           struct doom m = {.owner = s ? member_pointee(unit, fn, ev, s, member) : TL_SLOT_NONE,
-                           .alias = s, .member = member};
-          if (!m.owner || !walk_call(unit, ss, x->memo, &c, &m)) return 0;
+                           .alias = s, .member = member, .calls = x, .depth = depth};
+          if (!m.owner || !walk_call(unit, ss, memo, &c, &m)) return 0;
         }
         seen = 1;
       }
   }
   return seen ? 1 : -1;
+}
+
+/* For a walk that reaches a return of its function with the owner in parameter k (or a
+ * pointer local copied from it, `struct io_uring *ring = data;`): 1 when that parameter in
+ * turn rests after every call of the function (a static one, calls_all_seen) or every start
+ * of it as a thread (runs_only_as_thread): the walk goes on in the callers, PASS_DEPTH
+ * functions up. A helper called by a thread function that only hands its argument on
+ * (`return wait_one(data);`) leaves its cqe on the creator's ring. */
+static int passed_on_rests(struct doom *d) {
+  const struct tl_unit *unit = d->unit;
+  const struct call_index *x = d->calls;
+  if (!unit || !x || !d->ss || d->depth + 1 > PASS_DEPTH) return 0;
+  if (d->passed >= 0) return d->passed;
+  if (*x->passes == 0) return 0;
+  --*x->passes;                                /* one per walk started, below too */
+  const struct tl_func *fn = d->fn;
+  uint32_t f = (uint32_t)(fn - unit->funcs);
+  tl_slot_id root = param_copied_into(fn, d->owner);
+  int k = -1;
+  for (uint32_t i = 0; i < MAX_PARAMS && k < 0; i++) {
+    tl_slot_id pi = param_slot(fn, i);
+    if (pi == TL_SLOT_NONE) break;
+    if (pi == root) k = (int)i;
+  }
+  int yes = 0;
+  if (k < 0 || f >= d->ss->n) {
+    yes = 0;
+  } else if (runs_only_as_thread(unit, fn) && (fn->flags & TL_FN_ADDR_TAKEN)) {
+    yes = k == 0 && thread_owner_rests(unit, d->ss, x, d->depth + 1, fn, 1, NULL) > 0;
+  } else if (calls_all_seen(unit, fn) && x->first[f] < x->first[f + 1]) {
+    uint8_t *memo = x->memo + (size_t)(d->depth + 1) * x->stride;
+    yes = 1;
+    for (uint32_t s = x->first[f]; s < x->first[f + 1] && yes; s++) {
+      const struct call_site *c = &x->sites[s];
+      const struct tl_func *g = &unit->funcs[c->fn];
+      const struct tl_event *ev = &g->blocks[c->block].events[c->event];
+      tl_slot_id a = ev->args && (uint32_t)k < ev->nargs
+                       ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
+                       : TL_SLOT_NONE;
+      struct doom p = {.owner = a ? tl_slot_root(g, a) : TL_SLOT_NONE, .calls = x,
+                       .depth = d->depth + 1};
+      yes = p.owner && *x->passes > 0 && walk_call(unit, d->ss, memo, c, &p);
+      if (*x->passes > 0) --*x->passes;
+    }
+  }
+  d->passed = yes;
+  return yes;
 }
 
 /* For each static helper of the unit (address never taken, called at least once) that waits
@@ -1539,7 +1608,7 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
       uint8_t p[4096];                        /* one member, never written by the thread */
       if (members != 1 || callee->nslots > 4096 || !only_reads_param(callee, p)) member = NULL;
       if (((want & 1) || member) &&
-          thread_owner_rests(unit, ss, x, callee, (int)(want & 1), member) > 0) {
+          thread_owner_rests(unit, ss, x, 0, callee, (int)(want & 1), member) > 0) {
         ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = ss->fns[f].owner_rests_neg = want & 1;
         ss->fns[f].rest_member = member;
       }
@@ -1563,12 +1632,12 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
                          : TL_SLOT_NONE;
         tl_slot_id o = a ? tl_slot_root(fn, a) : TL_SLOT_NONE;
         if (((m[REST_ALL] | (guards ? want : 0)) & bit) &&
-            !rests_after(unit, ss, x->memo, c, callee, ev, o, cf, REST_ALL)) {
+            !rests_after(unit, ss, x, c, callee, ev, o, cf, REST_ALL)) {
           m[REST_ALL] &= ~bit;
           if (want & bit) guards &= zero_args(ev);
         }
         for (int way = REST_FAIL; way < REST_WAYS; way++)
-          if ((m[way] & bit) && !rests_after(unit, ss, x->memo, c, callee, ev, o, cf, way))
+          if ((m[way] & bit) && !rests_after(unit, ss, x, c, callee, ev, o, cf, way))
             m[way] &= ~bit;
       }
     }
