@@ -1265,6 +1265,7 @@ static void lower_into(struct fe *fe, CXCursor rhs, tl_slot_id dst, CXCursor at)
     struct tl_event ev = {.kind = TL_EV_ASSIGN, .dst = dst, .loc = loc,
                           .uses = fe->uses.data + mark, .nuses = fe->uses.size - mark};
     if (v.is_const) ev.flags |= TL_F_CONST;
+    if (v.addr && !v.slot && ev.nuses == 1 && ev.uses[0] == v.addr) ev.flags |= TL_F_ADDR_OF;
     /* `ret = T_EXIT_FAIL;`: an integer known nonzero from here (summary.c, failing exits) */
     struct val cv = v;
     if (cv.is_const && !cv.has_value && !cv.slot && !cv.is_call) eval_const(&cv);

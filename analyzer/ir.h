@@ -101,10 +101,12 @@ enum {
                                        the variable, or reached from it by constant indices
                                        and offsets only (`buf`, `&buf[0]`, `&t[0][0]`,
                                        `p + 16`), not `&buf[i]` */
-  TL_F_ZERO_IF_ZERO     = 1u << 20  /* RETURN: the value returned is 0 whenever its one use
+  TL_F_ZERO_IF_ZERO     = 1u << 20, /* RETURN: the value returned is 0 whenever its one use
                                        is 0: the use itself, or a comparison of it with a
                                        constant that 0 fails (`return ret == -EAGAIN;`,
                                        `return ret < 0;`) */
+  TL_F_ADDR_OF          = 1u << 21  /* ASSIGN: the value is the address of its only use
+                                       (`td.ring = &ring`) */
 };
 
 /* One argument of a CALL, as the front-end saw it: `slot` holds its value (a variable, a

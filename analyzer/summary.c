@@ -840,7 +840,16 @@ struct doom {
   tl_slot_id flag;                 /* owners at rest after a return that set this global to a
                                       nonzero constant (r is NONE): DOOM_INTACT says the
                                       flag still holds it */
+  tl_slot_id alias;                /* a local struct whose pointer `member` points to the
+                                      owner (`td.ring = &ring`): an event that may reach the
+                                      member through it meets the owner (leaves_member) */
+  const char *member;
   const struct tl_unit *unit;      /* for the unit's functions the walk's calls reach */
+  const struct tl_summaries *ss;
+  const struct call_index *calls;  /* owners at rest: a return with the owner in a parameter
+                                      asks the function's own callers (passed_on_rests) */
+  int depth;                       /* functions up the walk has followed such a return */
+  int passed;                      /* passed_on_rests's answer for this walk (-1: not asked) */
 };
 
 /* The state a walk carries along a path: r is still the call's result; nzv still holds the
@@ -865,8 +874,14 @@ struct call_site { uint32_t fn, block, event; };
 struct call_index {
   uint32_t *first;
   struct call_site *sites;
-  uint8_t *memo;                   /* room for a walk of the unit's longest function */
+  uint8_t *memo;                   /* room for a walk of the unit's longest function, one
+                                      for each depth of passed_on_rests: stride bytes each */
+  size_t stride;
+  uint32_t *passes;                /* walks passed_on_rests may still start in this unit */
 };
+
+#define PASS_DEPTH 4          /* functions up a return with the owner in a parameter is followed */
+#define PASS_BUDGET 4096      /* walks passed_on_rests may start in a unit; past it: no */
 
 static int doom_block(struct doom *d, uint32_t b, uint32_t from, int st);
 
@@ -1056,6 +1071,71 @@ static int call_leaves_owner(const struct tl_unit *unit, const struct tl_func *f
   return 1;
 }
 
+static int only_reads_param(const struct tl_func *fn, uint8_t *p);
+static int rooted_in(const struct tl_func *fn, const uint8_t *p, tl_slot_id s);
+
+/* The member a field slot names (`td.ring`, `r->ring`: "ring"). */
+static const char *member_of(const struct tl_slot *s) {
+  const char *dot = strrchr(s->name, '.'), *arrow = strrchr(s->name, '>');
+  const char *at = dot > arrow ? dot : arrow;
+  return at ? at + 1 : s->name;
+}
+
+/* 1 when slot s is the field `member` of the variable x (`td.ring` of td) or lies in it. */
+static int in_member(const struct tl_func *fn, tl_slot_id s, tl_slot_id x, const char *member) {
+  for (; s != TL_SLOT_NONE && s < fn->nslots; s = fn->slots[s].parent) {
+    const struct tl_slot *sl = &fn->slots[s];
+    if (sl->parent == x)
+      return sl->kind == TL_SLOT_FIELD && sl->name && strcmp(member_of(sl), member) == 0;
+    if (sl->parent == TL_SLOT_NONE || sl->parent >= s) return 0;
+  }
+  return 0;
+}
+
+/* 1 when the unit's function `name`, run as a thread on the address of a struct, never
+ * reaches the struct's pointer `member`: it only reads its parameter (only_reads_param:
+ * never hands it to a call, stores or writes through it) and names no field `member` in
+ * the object it points to. */
+static int thread_leaves_member(const struct tl_unit *unit, const char *name,
+                                const char *member) {
+  uint32_t g = name ? tl_unit_find_func(unit, name) : UINT32_MAX;
+  if (g >= unit->nfuncs || !unit->funcs[g].nblocks || unit->funcs[g].nslots > 4096) return 0;
+  const struct tl_func *fn = &unit->funcs[g];
+  uint8_t p[4096];
+  if (!only_reads_param(fn, p)) return 0;
+  for (tl_slot_id s = 1; s < fn->nslots; s++)
+    if (fn->slots[s].kind == TL_SLOT_FIELD && fn->slots[s].name &&
+        strcmp(member_of(&fn->slots[s]), member) == 0 && rooted_in(fn, p, s))
+      return 0;
+  return 1;
+}
+
+/* 1 when event ev of fn, which touches the local struct x whose pointer `member` points to
+ * an owner, does not reach that pointer: it writes or reads other fields of x only
+ * (`td.write_fd = fds[1]`), or starts a thread with `&x` whose function leaves the member
+ * (thread_leaves_member). Copying x, its address or the member anywhere reaches it. */
+static int leaves_member(const struct tl_unit *unit, const struct tl_func *fn,
+                         const struct tl_event *ev, tl_slot_id x, const char *member) {
+  if (!unit || (ev->owner && tl_slot_root(fn, ev->owner) == x) ||
+      (ev->ticket && tl_slot_root(fn, ev->ticket) == x))
+    return 0;
+  int thread = ev->kind == TL_EV_START && (ev->flags & TL_F_OFFLOAD);
+  for (uint32_t a = 0; ev->args && a < ev->nargs; a++)
+    if ((ev->args[a].slot && (ev->args[a].slot == x || in_member(fn, ev->args[a].slot, x, member))) ||
+        (ev->args[a].addr && tl_slot_root(fn, ev->args[a].addr) == x &&
+         (!thread || ev->args[a].addr != x)))
+      return 0;
+  if (thread) return thread_leaves_member(unit, ev->fn_arg, member);
+  if ((ev->aux && tl_slot_root(fn, ev->aux) == x) ||
+      (ev->dst && (ev->dst == x || in_member(fn, ev->dst, x, member))))
+    return 0;
+  for (uint32_t u = 0; u < ev->nuses; u++)
+    if (ev->uses[u] && (ev->uses[u] == x || in_member(fn, ev->uses[u], x, member))) return 0;
+  return 1;
+}
+
+static int passed_on_rests(struct doom *d);
+
 /* From event `from` of block b on, in state st (DOOM_INTACT: r is still the call's result;
  * DOOM_NZ: nzv still holds its nonzero constant). */
 static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
@@ -1068,6 +1148,7 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
     if (ev->kind == TL_EV_RETURN) {
       if (d->owner && touches(fn, ev, d->owner)) return 0;     /* the owner is returned */
       if (d->owner && tl_lc_slot_owned(fn, d->owner)) return 1;  /* it dies here */
+      if (d->owner && passed_on_rests(d)) return 1;    /* its callers leave it at rest */
       return d->caller_fails && ((ev->flags & (TL_F_NONZERO | TL_F_NONZERO_VAR)) ||
                                  (intact && d->r && !d->zero && ev->nuses == 1 &&
                                   ev->uses[0] == d->r) ||
@@ -1084,6 +1165,9 @@ static int doom_walk(struct doom *d, uint32_t b, uint32_t from, int st) {
       if (reaps && touches(fn, ev, d->owner) &&
           !call_leaves_owner(d->unit, fn, ev, d->owner, LEAVES_DEPTH))
         return 0;
+      if (d->alias && touches(fn, ev, d->alias) &&
+          !leaves_member(d->unit, fn, ev, d->alias, d->member))
+        return 0;                                 /* the owner reached through the struct */
     }
     if (d->r && ev->kind == TL_EV_ASSIGN && ev->dst == d->r && (ev->flags & TL_F_NONZERO))
       intact = d->zero       ? 0                          /* no longer 0 */
@@ -1129,6 +1213,8 @@ static int walk_call(const struct tl_unit *unit, const struct tl_summaries *ss, 
   d.budget = DOOM_BUDGET;
   d.nzv = TL_SLOT_NONE;
   d.unit = unit;
+  d.ss = ss;
+  d.passed = -1;
   memset(memo, DOOM_UNSEEN, (size_t)d.fn->nblocks * 4);
   return doom_walk(&d, c->block, c->event + 1, d.r || d.flag ? DOOM_INTACT : 0);
 }
@@ -1142,16 +1228,17 @@ enum { REST_ALL, REST_FAIL, REST_NEG, REST_FLAG, REST_ZERO, REST_WAYS };
 
 /* 1 when owner o (root slot of the caller) rests after the call ev of callee at c, the way
  * `way`; flag is the caller's slot of the callee's return flag (REST_FLAG). */
-static int rests_after(const struct tl_unit *unit, const struct tl_summaries *ss, uint8_t *memo,
-                       const struct call_site *c, const struct tl_func *callee,
-                       const struct tl_event *ev, tl_slot_id o, tl_slot_id flag, int way) {
-  struct doom d = {.owner = o};
+static int rests_after(const struct tl_unit *unit, const struct tl_summaries *ss,
+                       const struct call_index *x, const struct call_site *c,
+                       const struct tl_func *callee, const struct tl_event *ev, tl_slot_id o,
+                       tl_slot_id flag, int way) {
+  struct doom d = {.owner = o, .calls = x};
   if (!o || ((way == REST_FAIL || way == REST_NEG || way == REST_ZERO) && !ev->dst)) return 0;
   if (way == REST_FAIL) d.r = ev->dst, d.has_only = only_nonzero_result(callee, &d.only);
   if (way == REST_NEG) d.r = ev->dst, d.negative = 1;
   if (way == REST_FLAG) d.flag = flag;
   if (way == REST_ZERO) d.r = ev->dst, d.zero = 1;
-  return walk_call(unit, ss, memo, c, &d);
+  return walk_call(unit, ss, x->memo, c, &d);
 }
 
 /* The block's global flag set to a nonzero constant before its event `last` with nothing
@@ -1245,6 +1332,7 @@ static void call_index_free(struct call_index *x) {
   free(x->first);
   free(x->sites);
   free(x->memo);
+  free(x->passes);
 }
 
 /* Index the calls of the unit's functions by callee (every event naming one). */
@@ -1253,9 +1341,11 @@ static int call_index_build(const struct tl_unit *unit, uint32_t n, struct call_
   for (uint32_t g = 0; g < unit->nfuncs; g++)
     if (unit->funcs[g].nblocks > most) most = unit->funcs[g].nblocks;
   *x = (struct call_index){calloc((size_t)n + 2, sizeof *x->first), NULL,
-                           malloc((size_t)most * 4 + 4)};
+                           malloc(((size_t)most * 4 + 4) * (PASS_DEPTH + 1)),
+                           (size_t)most * 4 + 4, malloc(sizeof *x->passes)};
+  if (x->passes) *x->passes = PASS_BUDGET;
   uint32_t *fill = calloc((size_t)n + 1, sizeof *fill);
-  int err = x->first && x->memo && fill ? 0 : TL_ENOMEM;
+  int err = x->first && x->memo && x->passes && fill ? 0 : TL_ENOMEM;
   for (int pass = 0; !err && pass < 2; pass++) {   /* count each callee's calls, place them */
     if (pass == 1) {
       for (uint32_t f = 0; f < n; f++) x->first[f + 1] += x->first[f];
@@ -1363,6 +1453,58 @@ static int owner_param_of(const struct tl_func *fn, tl_slot_id o) {
   return -1;
 }
 
+/* The parameter of fn whose struct holds a pointer to the owner slot o in a member
+ * (`*td->ring`: what member `ring` of the object parameter k points to, directly or through
+ * a pointer local copied from it), with the member's name in *member, or -1. */
+static int owner_member_of(const struct tl_func *fn, tl_slot_id o, const char **member) {
+  if (o == TL_SLOT_NONE || o >= fn->nslots || fn->slots[o].kind != TL_SLOT_DEREF) return -1;
+  tl_slot_id f = fn->slots[o].parent;
+  if (f == TL_SLOT_NONE || f >= fn->nslots) return -1;
+  const struct tl_slot *fs = &fn->slots[f];
+  tl_slot_id top = tl_slot_root(fn, f);
+  if (fs->kind != TL_SLOT_FIELD || fs->parent != top || !(fs->flags & TL_SLOT_POINTER) ||
+      !fs->name)
+    return -1;
+  tl_slot_id root = param_copied_into(fn, top);
+  for (uint32_t k = 0; k < 64; k++) {
+    tl_slot_id pk = param_slot(fn, k);
+    if (pk == TL_SLOT_NONE) break;
+    if (pk == root) {
+      *member = member_of(fs);
+      return (int)k;
+    }
+  }
+  return -1;
+}
+
+/* The root slot of the owner that a thread started at event `start` of fn on `&x` (a local
+ * struct) reaches through x's pointer `member`: fn assigns the member once, the address of
+ * a variable (`td.ring = &ring`, TL_F_ADDR_OF), and every other event of fn that touches x
+ * leaves the member (leaves_member: another thread that only reads another field, writes
+ * of other fields). Else NONE: written twice, copied, or handed to a call. */
+static tl_slot_id member_pointee(const struct tl_unit *unit, const struct tl_func *fn,
+                                 const struct tl_event *start, tl_slot_id x,
+                                 const char *member) {
+  const struct tl_slot *xs = &fn->slots[x];
+  if (xs->kind != TL_SLOT_LOCAL || (xs->flags & (TL_SLOT_STATIC | TL_SLOT_POINTER | TL_SLOT_ARRAY)))
+    return TL_SLOT_NONE;
+  tl_slot_id o = TL_SLOT_NONE;
+  for (uint32_t b = 0; b < fn->nblocks; b++)
+    for (uint32_t i = 0; i < fn->blocks[b].nevents; i++) {
+      const struct tl_event *ev = &fn->blocks[b].events[i];
+      if (ev == start || !touches(fn, ev, x)) continue;
+      if (ev->kind == TL_EV_ASSIGN && ev->dst && ev->dst < fn->nslots &&
+          fn->slots[ev->dst].parent == x && in_member(fn, ev->dst, x, member)) {
+        if (o || !(ev->flags & TL_F_ADDR_OF) || ev->nuses != 1 || !ev->uses[0]) return TL_SLOT_NONE;
+        o = tl_slot_root(fn, ev->uses[0]);
+        if (o == x) return TL_SLOT_NONE;
+        continue;
+      }
+      if (!leaves_member(unit, fn, ev, x, member)) return TL_SLOT_NONE;
+    }
+  return o;
+}
+
 /* A thread function whose every start the unit shows: static (or counting as static, as in
  * calls_all_seen), never called directly, its address given only to offloading starts
  * (pthread_create, thrd_create). */
@@ -1380,7 +1522,9 @@ static int runs_only_as_thread(const struct tl_unit *unit, const struct tl_func 
  * every path from the start: the thread's cqe may be left at any time after it), 0 when one
  * does not, -1 when the unit starts it nowhere or calls it directly. */
 static int thread_owner_rests(const struct tl_unit *unit, const struct tl_summaries *ss,
-                              const struct call_index *x, const struct tl_func *t) {
+                              const struct call_index *x, int depth, const struct tl_func *t,
+                              int direct, const char *member) {
+  uint8_t *memo = x->memo + (size_t)depth * x->stride;
   uint32_t tf = (uint32_t)(t - unit->funcs);
   if (tf < ss->n && x->first[tf] < x->first[tf + 1]) return -1;   /* also called directly */
   int seen = 0;
@@ -1397,12 +1541,66 @@ static int thread_owner_rests(const struct tl_unit *unit, const struct tl_summar
                          ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
                          : TL_SLOT_NONE;
         struct call_site c = {g, b, i};
-        struct doom d = {.owner = a ? tl_slot_root(fn, a) : TL_SLOT_NONE};
-        if (!d.owner || !walk_call(unit, ss, x->memo, &c, &d)) return 0;
+        struct doom d = {.owner = a ? tl_slot_root(fn, a) : TL_SLOT_NONE, .calls = x,
+                         .depth = depth};
+        if (direct && (!d.owner || !walk_call(unit, ss, memo, &c, &d))) return 0;
+        if (member) {                   /* `&td` with `td.ring = &ring`: the ring rests */
+          tl_slot_id s = a && a == ev->args[k].addr && a == tl_slot_root(fn, a) ? a : TL_SLOT_NONE;
+          struct doom m = {.owner = s ? member_pointee(unit, fn, ev, s, member) : TL_SLOT_NONE,
+                           .alias = s, .member = member, .calls = x, .depth = depth};
+          if (!m.owner || !walk_call(unit, ss, memo, &c, &m)) return 0;
+        }
         seen = 1;
       }
   }
   return seen ? 1 : -1;
+}
+
+/* For a walk that reaches a return of its function with the owner in parameter k (or a
+ * pointer local copied from it, `struct io_uring *ring = data;`): 1 when that parameter in
+ * turn rests after every call of the function (a static one, calls_all_seen) or every start
+ * of it as a thread (runs_only_as_thread): the walk goes on in the callers, PASS_DEPTH
+ * functions up. A helper called by a thread function that only hands its argument on
+ * (`return wait_one(data);`) leaves its cqe on the creator's ring. */
+static int passed_on_rests(struct doom *d) {
+  const struct tl_unit *unit = d->unit;
+  const struct call_index *x = d->calls;
+  if (!unit || !x || !d->ss || d->depth + 1 > PASS_DEPTH) return 0;
+  if (d->passed >= 0) return d->passed;
+  if (*x->passes == 0) return 0;
+  --*x->passes;                                /* one per walk started, below too */
+  const struct tl_func *fn = d->fn;
+  uint32_t f = (uint32_t)(fn - unit->funcs);
+  tl_slot_id root = param_copied_into(fn, d->owner);
+  int k = -1;
+  for (uint32_t i = 0; i < MAX_PARAMS && k < 0; i++) {
+    tl_slot_id pi = param_slot(fn, i);
+    if (pi == TL_SLOT_NONE) break;
+    if (pi == root) k = (int)i;
+  }
+  int yes = 0;
+  if (k < 0 || f >= d->ss->n) {
+    yes = 0;
+  } else if (runs_only_as_thread(unit, fn) && (fn->flags & TL_FN_ADDR_TAKEN)) {
+    yes = k == 0 && thread_owner_rests(unit, d->ss, x, d->depth + 1, fn, 1, NULL) > 0;
+  } else if (calls_all_seen(unit, fn) && x->first[f] < x->first[f + 1]) {
+    uint8_t *memo = x->memo + (size_t)(d->depth + 1) * x->stride;
+    yes = 1;
+    for (uint32_t s = x->first[f]; s < x->first[f + 1] && yes; s++) {
+      const struct call_site *c = &x->sites[s];
+      const struct tl_func *g = &unit->funcs[c->fn];
+      const struct tl_event *ev = &g->blocks[c->block].events[c->event];
+      tl_slot_id a = ev->args && (uint32_t)k < ev->nargs
+                       ? (ev->args[k].addr ? ev->args[k].addr : ev->args[k].slot)
+                       : TL_SLOT_NONE;
+      struct doom p = {.owner = a ? tl_slot_root(g, a) : TL_SLOT_NONE, .calls = x,
+                       .depth = d->depth + 1};
+      yes = p.owner && *x->passes > 0 && walk_call(unit, d->ss, memo, c, &p);
+      if (*x->passes > 0) --*x->passes;
+    }
+  }
+  d->passed = yes;
+  return yes;
 }
 
 /* For each static helper of the unit (address never taken, called at least once) that waits
@@ -1417,17 +1615,28 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
     ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = ss->fns[f].owner_rests_neg = 0;
     ss->fns[f].owner_rests_zero = 0;
     ss->fns[f].owner_rests_flag = 0, ss->fns[f].rest_flag = TL_SLOT_NONE;
-    ss->fns[f].zero_guards = 0;
+    ss->fns[f].zero_guards = 0, ss->fns[f].rest_member = NULL;
     if (!calls_all_seen(unit, callee) && !runs_only_as_thread(unit, callee)) continue;
+    const char *member = NULL;         /* a thread's owner in its argument's member */
+    int members = 0;
     for (uint32_t b = 0; b < callee->nblocks; b++)
       for (uint32_t i = 0; i < callee->blocks[b].nevents; i++) {
         const struct tl_event *ev = &callee->blocks[b].events[i];
         int k = ev->kind == TL_EV_START ? owner_param_of(callee, ev->owner) : -1;
+        const char *m = NULL;
         if (k >= 0) want |= (uint64_t)1 << k;
+        else if (ev->kind == TL_EV_START && owner_member_of(callee, ev->owner, &m) == 0 &&
+                 (!member || strcmp(member, m) != 0))
+          member = m, members++;
       }
     if (callee->flags & TL_FN_ADDR_TAKEN) {   /* a thread function: its starts are its calls */
-      if ((want & 1) && thread_owner_rests(unit, ss, x, callee) > 0)
-        ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = ss->fns[f].owner_rests_neg = 1;
+      uint8_t p[4096];                        /* one member, never written by the thread */
+      if (members != 1 || callee->nslots > 4096 || !only_reads_param(callee, p)) member = NULL;
+      if (((want & 1) || member) &&
+          thread_owner_rests(unit, ss, x, 0, callee, (int)(want & 1), member) > 0) {
+        ss->fns[f].owner_rests = ss->fns[f].owner_rests_fail = ss->fns[f].owner_rests_neg = want & 1;
+        ss->fns[f].rest_member = member;
+      }
       continue;
     }
     tl_slot_id hf = ss->fns[f].rest_flag = return_flag(callee);
@@ -1449,12 +1658,12 @@ static void find_resting_owners(const struct tl_unit *unit, struct tl_summaries 
                          : TL_SLOT_NONE;
         tl_slot_id o = a ? tl_slot_root(fn, a) : TL_SLOT_NONE;
         if (((m[REST_ALL] | (guards ? want : 0)) & bit) &&
-            !rests_after(unit, ss, x->memo, c, callee, ev, o, cf, REST_ALL)) {
+            !rests_after(unit, ss, x, c, callee, ev, o, cf, REST_ALL)) {
           m[REST_ALL] &= ~bit;
           if (want & bit) guards &= zero_args(ev);
         }
         for (int way = REST_FAIL; way < REST_WAYS; way++)
-          if ((m[way] & bit) && !rests_after(unit, ss, x->memo, c, callee, ev, o, cf, way))
+          if ((m[way] & bit) && !rests_after(unit, ss, x, c, callee, ev, o, cf, way))
             m[way] &= ~bit;
       }
     }
@@ -1473,6 +1682,9 @@ int tl_summary_owner_rests(const struct tl_summaries *self, const struct tl_func
     return 0;
   uint32_t f = (uint32_t)(fn - self->unit->funcs);
   int k = owner_param_of(fn, owner);
+  const char *m = NULL;
+  if (f < self->n && k < 0 && self->fns[f].rest_member)    /* a thread's `td->ring` */
+    return owner_member_of(fn, owner, &m) == 0 && strcmp(m, self->fns[f].rest_member) == 0;
   if (f >= self->n || k < 0) return 0;
   uint64_t bits = failing == 3 ? self->fns[f].owner_rests_zero
                  : failing == 2 ? self->fns[f].owner_rests_neg

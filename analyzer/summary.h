@@ -83,6 +83,9 @@ struct tl_summary {
   uint64_t owner_rests_flag;     /* ... after every call, on the paths where rest_flag is
                                     still nonzero */  uint64_t zero_guards;          /* bit p: every call after which an owner it waits on does
                                     not rest passes the constant 0 as parameter p */
+  const char *rest_member;       /* a thread function whose owner is what this pointer
+                                    member of its argument points to (`td->ring`) that rests
+                                    after every start (tl_summary_owner_rests), or NULL */
 };
 
 struct tl_summaries {

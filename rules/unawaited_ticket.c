@@ -76,7 +76,10 @@
  * (`io_uring_unregister_buffers`) reaps nothing and does not count as a use. One caller
  * that waits on the ring again keeps the finding at the helper. A static thread function
  * started only by `pthread_create` calls of the unit is such a helper, its callers the
- * starts and its parameter their argument (`&ring`).
+ * starts and its parameter their argument (`&ring`), or the ring a pointer member of
+ * it points to (`&td` with `td.ring = &ring` written once, the struct reaching nothing else).
+ * A caller that only hands the ring on to the helper counts when its own callers leave
+ * it at rest.
  *
  * ## Known limitations
  * An array of tickets is one summarised slot: awaiting one element counts for all of them,

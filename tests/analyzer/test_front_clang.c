@@ -867,3 +867,25 @@ Test(front_clang, return_zero_if_zero) {
     cr_assert_eq(!!(ev->flags & TL_F_ZERO_IF_ZERO), n < 5, "return %d", n);
   }
 }
+
+/* An assignment of a variable's address (`d.p = &x`) is marked TL_F_ADDR_OF, its one use
+ * the variable; a copy of a pointer or an element picked by an index is not (docs/ir.md). */
+Test(front_clang, assignment_of_an_address) {
+  cr_assert_eq(parse("struct d { int *p; };\n"
+                     "void f(int *q, int i) {\n"
+                     "  int x, a[4];\n"
+                     "  struct d d;\n"
+                     "  d.p = &x;\n"
+                     "  d.p = q;\n"
+                     "  d.p = &a[i];\n"
+                     "}\n"), 0);
+  const struct tl_func *f = func("f");
+  const struct tl_event *ev = event(f, TL_EV_ASSIGN, NULL, 0, NULL);
+  cr_assert(ev && (ev->flags & TL_F_ADDR_OF));
+  cr_assert(ev->nuses == 1 && ev->uses[0] == slot_named(f, "x"));
+  for (int n = 1; n < 3; n++) {
+    ev = event(f, TL_EV_ASSIGN, NULL, n, NULL);
+    cr_assert(ev, "assignment %d", n);
+    cr_assert_not(ev->flags & TL_F_ADDR_OF, "assignment %d", n);
+  }
+}
