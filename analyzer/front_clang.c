@@ -824,18 +824,33 @@ static enum op binop_by_types(struct fe *fe, CXCursor c, CXCursor lhs, CXCursor 
 
 static unsigned spelled_tokens(struct fe *fe, CXCursor c, char (*out)[8], unsigned max);
 
-/* The comparison after a parenthesised left operand spelled in a macro body: MPICH's
- * `#define MPI_ASSERT(rc) do { if ((rc) != MPI_SUCCESS) abort(); } while (0)`, whose file
- * tokens show only the macro's name. Read where c is spelled: the token after the
- * parentheses that open it. Anything but a comparison there: unknown. */
-static enum op binop_after_parens(struct fe *fe, CXCursor c, CXCursor lhs) {
+/* The comparison spelled in a macro body right after the left operand, read where c is
+ * spelled (the file's tokens show only the macro's name): after a parenthesised operand, the
+ * token after the parentheses that open c (MPICH's `#define MPI_ASSERT(rc) do { if ((rc) !=
+ * MPI_SUCCESS) abort(); } while (0)`); after a variable named by its one token, the next
+ * token (`#define CHECK_EQ(a, b) do { long x = (a), y = (b); if (!(x == y)) abort(); }
+ * while (0)`). Anything but a comparison there: unknown; *named says a variable's token was
+ * matched (what follows may name an operator the macro takes as an argument). */
+static enum op compare_spelled(struct fe *fe, CXCursor c, CXCursor lhs, int *named) {
+  char tok[16][8];
+  *named = 0;
   while (clang_getCursorKind(lhs) == CXCursor_UnexposedExpr) {
     CXCursor in = only_kid(fe, lhs);
     if (clang_Cursor_isNull(in)) return OP_UNKNOWN;
     lhs = in;
   }
-  if (clang_getCursorKind(lhs) != CXCursor_ParenExpr) return OP_UNKNOWN;
-  char tok[16][8];
+  enum CXCursorKind k = clang_getCursorKind(lhs);
+  if (k == CXCursor_DeclRefExpr) {
+    if (spelled_tokens(fe, c, tok, 2) != 2) return OP_UNKNOWN;
+    CXString sp = clang_getCursorSpelling(lhs);
+    const char *name = clang_getCString(sp);
+    *named = name && strncmp(tok[0], name, sizeof tok[0] - 1) == 0 &&
+             (strlen(tok[0]) == strlen(name) || strlen(tok[0]) == sizeof tok[0] - 1);
+    clang_disposeString(sp);
+    enum op op = *named ? op_from_text(tok[1], 0) : OP_UNKNOWN;
+    return op_is_compare(op) ? op : OP_UNKNOWN;
+  }
+  if (k != CXCursor_ParenExpr) return OP_UNKNOWN;
   unsigned n = spelled_tokens(fe, c, tok, 16);
   for (unsigned i = 0, depth = 0; i < n; i++) {
     if (strcmp(tok[i], "(") == 0) depth++;
@@ -852,7 +867,8 @@ static enum op binop_after_parens(struct fe *fe, CXCursor c, CXCursor lhs) {
  * types say. */
 static enum op binop_of(struct fe *fe, CXCursor c, CXCursor lhs, CXCursor rhs) {
   enum op op = binop(fe, lhs, rhs);
-  if (op == OP_UNKNOWN) op = binop_after_parens(fe, c, lhs);
+  int named;
+  if (op == OP_UNKNOWN) op = compare_spelled(fe, c, lhs, &named);
   return op != OP_UNKNOWN ? op : binop_by_types(fe, c, lhs, rhs);
 }
 
@@ -2409,28 +2425,6 @@ static enum op cond_compare_macro_arg(struct fe *fe, CXCursor c) {
   return OP_UNKNOWN;
 }
 
-/* The comparison operator of a condition c whose operator binop_of cannot tell, spelled in
- * a macro body (`#define CHECK_EQ(a, b) do { long x = (a), y = (b); if (!(x == y))
- * abort(); } while (0)`): read where it is spelled, right after a left operand that is a
- * variable named by its one token. Not an operator the macro takes as an argument (libuv's
- * `ASSERT_BASE(a, operator, b, ...)`: `eval_a operator eval_b`): the body shows the
- * parameter's name, and libclang 14 tells neither the operator nor the argument's place.
- * OP_UNKNOWN otherwise. */
-static enum op cond_compare_spelled(struct fe *fe, CXCursor c, CXCursor lhs) {
-  CXCursor l = strip(fe, lhs);
-  if (clang_getCursorKind(l) != CXCursor_DeclRefExpr) return OP_UNKNOWN;
-  char tok[2][8];
-  if (spelled_tokens(fe, c, tok, 2) != 2) return OP_UNKNOWN;
-  CXString sp = clang_getCursorSpelling(l);
-  const char *name = clang_getCString(sp);
-  int same = name && strncmp(tok[0], name, sizeof tok[0] - 1) == 0 &&
-             (strlen(tok[0]) == strlen(name) || strlen(tok[0]) == sizeof tok[0] - 1);
-  clang_disposeString(sp);
-  enum op op = same ? op_from_text(tok[1], 0) : OP_UNKNOWN;
-  if (same && op == OP_UNKNOWN) return cond_compare_macro_arg(fe, c);
-  return op_is_compare(op) ? op : OP_UNKNOWN;
-}
-
 /* `!o` in a condition. Also when the operator is spelled in a macro body, where the file's
  * tokens show the macro's name (libuv's `ASSERT(e)`, MPICH's `check(x)`: `do { if (!(e))
  * abort(); } while (0)`): read where it is spelled (spelled_tokens); failing that, the only
@@ -2518,8 +2512,11 @@ static void lower_cond(struct fe *fe, CXCursor c, uint32_t t, uint32_t f) {
     if (n == 2) {
       cl = kid(fe, base, 0);
       cr = kid(fe, base, 1);
-      op = binop_of(fe, c, cl, cr);
-      if (op == OP_UNKNOWN) op = cond_compare_spelled(fe, c, cl);
+      int named = 0;
+      op = binop(fe, cl, cr);
+      if (op == OP_UNKNOWN) op = compare_spelled(fe, c, cl, &named);
+      if (op == OP_UNKNOWN && named) op = cond_compare_macro_arg(fe, c);
+      if (op == OP_UNKNOWN) op = binop_by_types(fe, c, cl, cr);
     }
     kids_pop(fe, base);
   }
