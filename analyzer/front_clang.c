@@ -925,11 +925,40 @@ static int is_const_int(CXCursor c) {
   return k;
 }
 
+/* The slot of integer expression c when it is a plain read of a variable or of a field of
+ * one (`off`, `s.off`, `s.a.off`; not through a pointer), else NONE. */
+static tl_slot_id offset_var(struct fe *fe, CXCursor c, int depth) {
+  c = strip(fe, c);
+  enum CXCursorKind k = clang_getCursorKind(c);
+  if (depth > 8) return TL_SLOT_NONE;
+  if (depth == 0) {
+    enum CXTypeKind tk = clang_getCanonicalType(clang_getCursorType(c)).kind;
+    if (tk < CXType_Char_U || tk > CXType_Int128) return TL_SLOT_NONE;
+  }
+  if (k == CXCursor_DeclRefExpr) {
+    CXCursor ref = clang_getCursorReferenced(c);
+    enum CXCursorKind rk = clang_getCursorKind(ref);
+    return rk == CXCursor_VarDecl || rk == CXCursor_ParmDecl ? var_slot(fe, ref) : TL_SLOT_NONE;
+  }
+  if (k != CXCursor_MemberRefExpr) return TL_SLOT_NONE;
+  uint32_t base, n = kids_push(fe, c, &base);
+  CXCursor b = n ? kid(fe, base, 0) : clang_getNullCursor();
+  kids_pop(fe, base);
+  if (clang_Cursor_isNull(b) || (type_info(fe, clang_getCursorType(strip(fe, b))) & TI_POINTER))
+    return TL_SLOT_NONE;
+  tl_slot_id parent = offset_var(fe, b, depth + 1);
+  return child_slot(fe, TL_SLOT_FIELD, parent, take(fe, clang_getCursorSpelling(c)),
+                    slot_flags_of_type(fe, clang_getCursorType(c)));
+}
+
 /* 1 when expression c names memory at a fixed place of a variable: the variable (`buf`,
  * `&x`), or a place reached from it by fields, constant indices and constant offsets only
  * (`&buf[0]`, `&table[0][0]`, `buf + 2`, `(char *)p + 16`, `&s.rows[1]`); casts do not
- * matter. `&buf[i]` and `p + off` are not: each value of i may name other memory. */
-static int fixed_place(struct fe *fe, CXCursor c, int depth) {
+ * matter. `&buf[i]` and `p + off` are not: each value of i may name other memory. With
+ * `off` not NULL, one index or offset may be a variable read (offset_var: `&buf[k]`,
+ * `(char *)s.buf + s.off`), whose slot goes to *off: the place is fixed while it keeps its
+ * value. */
+static int fixed_place(struct fe *fe, CXCursor c, tl_slot_id *off, int depth) {
   uint32_t base, n;
   int ok = 0;
   if (depth > 16) return 0;
@@ -943,13 +972,14 @@ static int fixed_place(struct fe *fe, CXCursor c, int depth) {
     if (n >= 1) {
       CXCursor k = kid(fe, base, n - 1);
       kids_pop(fe, base);
-      return fixed_place(fe, k, depth + 1);
+      return fixed_place(fe, k, off, depth + 1);
     }
     kids_pop(fe, base);
     return 0;
   case CXCursor_UnaryOperator: {
     CXCursor o = only_kid(fe, c);
-    return !clang_Cursor_isNull(o) && unop(fe, c, o) == OP_ADDR && fixed_place(fe, o, depth + 1);
+    return !clang_Cursor_isNull(o) && unop(fe, c, o) == OP_ADDR &&
+           fixed_place(fe, o, off, depth + 1);
   }
   case CXCursor_ArraySubscriptExpr:
   case CXCursor_BinaryOperator:
@@ -957,11 +987,20 @@ static int fixed_place(struct fe *fe, CXCursor c, int depth) {
     if (n == 2) {
       CXCursor a = kid(fe, base, 0), b = kid(fe, base, 1);
       kids_pop(fe, base);
-      if (clang_getCursorKind(c) == CXCursor_ArraySubscriptExpr)
-        return is_const_int(b) && fixed_place(fe, a, depth + 1);
+      tl_slot_id v = off && !*off ? offset_var(fe, b, 0) : TL_SLOT_NONE;
+      if (clang_getCursorKind(c) == CXCursor_ArraySubscriptExpr) {
+        if (!is_const_int(b) && !v) return 0;
+        if (!is_const_int(b)) *off = v;
+        return fixed_place(fe, a, off, depth + 1);
+      }
       enum op op = binop(fe, a, b);
-      if (op == OP_ADD && is_const_int(a)) return fixed_place(fe, b, depth + 1);
-      if ((op == OP_ADD || op == OP_SUB) && is_const_int(b)) ok = fixed_place(fe, a, depth + 1);
+      if (op == OP_ADD && is_const_int(a)) return fixed_place(fe, b, off, depth + 1);
+      if ((op == OP_ADD || op == OP_SUB) && is_const_int(b))
+        ok = fixed_place(fe, a, off, depth + 1);
+      else if (op == OP_ADD && v) {
+        *off = v;
+        ok = fixed_place(fe, a, off, depth + 1);
+      }
       return ok;
     }
     kids_pop(fe, base);
@@ -974,8 +1013,18 @@ static int fixed_place(struct fe *fe, CXCursor c, int depth) {
 /* The argument of role r at call c when it is a fixed place (fixed_place): TL_F_FIXED_BUFFER. */
 static uint32_t fixed_buffer_flag(struct fe *fe, CXCursor c, struct tl_argref r, unsigned nargs) {
   if (r.index < 0 || (unsigned)r.index >= nargs) return 0;
-  return fixed_place(fe, clang_Cursor_getArgument(c, (unsigned)r.index), 0) ? TL_F_FIXED_BUFFER
-                                                                            : 0;
+  return fixed_place(fe, clang_Cursor_getArgument(c, (unsigned)r.index), NULL, 0)
+             ? TL_F_FIXED_BUFFER : 0;
+}
+
+/* The variable moving the argument of role r at call c, when it is a fixed place but for one
+ * index or offset held in that variable (fixed_place): the START's `offset`. */
+static tl_slot_id buffer_offset(struct fe *fe, CXCursor c, struct tl_argref r, unsigned nargs) {
+  tl_slot_id off = TL_SLOT_NONE;
+  if (r.index < 0 || (unsigned)r.index >= nargs ||
+      !fixed_place(fe, clang_Cursor_getArgument(c, (unsigned)r.index), &off, 0))
+    return TL_SLOT_NONE;
+  return off;
 }
 
 /* A `persistent` start of ticket slot t without a buffer role of its own: the buffer the
@@ -1629,9 +1678,11 @@ static void lower_call(struct fe *fe, CXCursor c, struct want w, struct val *out
       if (m->lend.index != TL_ARG_NONE) {
         ev.aux = role_slot(fe, m->lend, args, nargs, res);
         ev.flags |= TL_F_LENDS | fixed_buffer_flag(fe, c, m->lend, nargs);
+        if (!(ev.flags & TL_F_FIXED_BUFFER)) ev.offset = buffer_offset(fe, c, m->lend, nargs);
       } else if (m->fill.index != TL_ARG_NONE) {
         ev.aux = role_slot(fe, m->fill, args, nargs, res);
         ev.flags |= TL_F_FILLS | fixed_buffer_flag(fe, c, m->fill, nargs);
+        if (!(ev.flags & TL_F_FIXED_BUFFER)) ev.offset = buffer_offset(fe, c, m->fill, nargs);
       } else if (m->persistent && ev.ticket) {
         made_lend(fe, &ev);
       }

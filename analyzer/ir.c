@@ -380,7 +380,7 @@ int tl_func_verify(const struct tl_func *self, char *buf, size_t len) {
         return fail(buf, len, "%s: bb%" PRIu32 " event %" PRIu32 " has a bad kind", f->name,
                     i, e);
       if (!slot_ok(f, ev->ticket) || !slot_ok(f, ev->dst) || !slot_ok(f, ev->aux) ||
-          !slot_ok(f, ev->owner))
+          !slot_ok(f, ev->owner) || !slot_ok(f, ev->offset))
         return fail(buf, len, "%s: bb%" PRIu32 " event %" PRIu32 " (%s): slot out of range",
                     f->name, i, e, tl_ev_name(ev->kind));
       for (uint32_t k = 0; k < ev->nuses; k++)
@@ -491,6 +491,7 @@ static void dump_event(FILE *out, const struct tl_func *f, const struct tl_event
   if (ev->dst)    { fputs(" dst=", out);    dump_slot_ref(out, f, ev->dst); }
   if (ev->aux)    { fputs(" aux=", out);    dump_slot_ref(out, f, ev->aux); }
   if (ev->owner)  { fputs(" owner=", out);  dump_slot_ref(out, f, ev->owner); }
+  if (ev->offset) { fputs(" offset=", out); dump_slot_ref(out, f, ev->offset); }
   dump_uses(out, f, ev->uses, ev->nuses);
   if (ev->callee) fprintf(out, " callee=%s", ev->callee);
   if (ev->fn_arg) fprintf(out, " fn=%s", ev->fn_arg);

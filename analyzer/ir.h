@@ -129,6 +129,9 @@ struct tl_event {
                                        the io_uring whose cqe it is), NONE when not said;
                                        CALL of a model `reap`: the owner it reaps;
                                        AWAIT_ALL: the variable of its count= argument */
+  tl_slot_id offset;                /* START: its buffer aux is at a fixed place of a variable
+                                       but for one index or offset held in this variable
+                                       (`&buf[k]`, `(char *)s.buf + s.off`), else NONE */
   uint32_t nuses;
   tl_slot_id *uses;
   const char *callee;               /* interned; NULL when not a call */

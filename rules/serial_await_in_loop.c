@@ -33,7 +33,10 @@
  * what a pointer variable points to, an array passed whole, a variable declared before the
  * loop and passed by its address, such as a thread's one argument `&d`, or a fixed place of
  * such a variable, reached by constant indices and offsets only: `&buf[0]`, `&t[0][0]`,
- * `(char *)p + 16`; not `bufs[i]`, `&buf[i]` or a variable of the loop's body),
+ * `(char *)p + 16`; not `bufs[i]`, `&buf[i]` or a variable of the loop's body; or by one
+ * index or offset read from a local or parameter declared before the loop that the loop
+ * keeps: `(char *)recv.buf + recv.off`, `&buf[k]`, where nothing in the loop assigns the
+ * offset (`off += n`, `k++`) or hands its address to a call (`advance(&off)`)),
  * which the next iteration's start fills again, or that lends one the loop writes (the next
  * message, a new allocation). Two such operations cannot be in flight at once: the buffer
  * orders them (ping-pong and latency loops). A whole buffer lent unchanged to every
@@ -82,9 +85,11 @@
  * on the result. A loop of timers bounded by long-lived state (`i < cfg->n`) passes for
  * polling. Nested loops: only the innermost loop holding both the start and the await is
  * considered. One buffer reached another way than the forms above is taken as a buffer per
- * iteration, and the loop is reported although the buffer orders it: a pointer moved by an
- * offset held in a variable (`(char *)s.buf + s.off`: the offset may change between
- * iterations).
+ * iteration, and the loop is reported although the buffer orders it: an offset read through
+ * a pointer (`p->buf + p->off`) or computed (`buf + k * n`). The other way, the variables
+ * that name a buffer are taken to keep their values unless the loop assigns them: a call
+ * handed the whole struct (`next(&cursor)`, which may step `cursor.off`, or remake the
+ * buffer as MPICH's `MTest_dtp_create(&recv)` does) is not seen to move the place.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,10 +291,44 @@ static uint32_t loop_first_line(const struct tl_func *fn, const struct tl_loop *
   return first;
 }
 
+/* 1 when slot a is slot s or holds it (a variable holding the field s). */
+static int holds(const struct tl_func *fn, tl_slot_id a, tl_slot_id s) {
+  for (unsigned n = 0; s != TL_SLOT_NONE && s < fn->nslots && n < 64; n++) {
+    if (s == a) return 1;
+    s = fn->slots[s].parent;
+  }
+  return 0;
+}
+
+/* The offset variable `off` of a start's buffer (`&buf[k]`, `(char *)s.buf + s.off`) keeps
+ * its value through loop l: a local or parameter declared before the loop (a global may be
+ * stepped by any call), and nothing in the loop assigns the offset or what holds it
+ * (`off += n`, `s.off = i * n`, `s = next`), fills it, or is handed its own address
+ * (`advance(&off)`). The loop does not step it: each iteration names the same place. */
+static int offset_kept(const struct tl_func *fn, const struct tl_loop *l, tl_slot_id off) {
+  const struct tl_slot *rs = &fn->slots[tl_slot_root(fn, off)];
+  if ((rs->kind != TL_SLOT_LOCAL && rs->kind != TL_SLOT_PARAM) ||
+      rs->decl.line >= loop_first_line(fn, l))
+    return 0;
+  for (uint32_t i = 0; i < l->nblocks; i++) {
+    const struct tl_block *b = &fn->blocks[l->blocks[i]];
+    for (uint32_t e = 0; e < b->nevents; e++) {
+      const struct tl_event *ev = &b->events[e];
+      if ((ev->dst && holds(fn, ev->dst, off)) ||
+          ((ev->flags & TL_F_FILLS) && ev->aux && holds(fn, ev->aux, off)))
+        return 0;
+      for (uint32_t a = 0; ev->args && a < ev->nargs; a++)
+        if (ev->args[a].addr == off) return 0;
+    }
+  }
+  return 1;
+}
+
 /* The start's buffer (lend= or fill=) is one whole object, the same in every iteration of l:
  * a variable declared before the loop and handed in by its address (`&d`, a thread's one
  * argument; one declared in the body is a new object each time), or at a fixed place of such
- * a variable (TL_F_FIXED_BUFFER: `&buf[0]`, `&table[0][0]`, `p + 16`), what a pointer
+ * a variable (TL_F_FIXED_BUFFER: `&buf[0]`, `&table[0][0]`, `p + 16`; or moved by one
+ * offset variable the loop keeps: `(char *)s.buf + s.off`, offset_kept), what a pointer
  * variable points to (`*rbuf`), or an array variable passed whole (`buf`), not an element
  * picked by an index (`bufs[i]`, `&buf[i]`). */
 static int whole_buffer(const struct tl_func *fn, const struct tl_loop *l,
@@ -298,7 +337,8 @@ static int whole_buffer(const struct tl_func *fn, const struct tl_loop *l,
   if (!(st->flags & (TL_F_LENDS | TL_F_FILLS)) || b == TL_SLOT_NONE || b >= fn->nslots)
     return 0;
   const struct tl_slot *bs = &fn->slots[b];
-  if (st->flags & TL_F_FIXED_BUFFER) {         /* `&buf[0]`, `buf + 16`: constant indices */
+  if ((st->flags & TL_F_FIXED_BUFFER) ||       /* `&buf[0]`, `buf + 16`: constant indices */
+      (st->offset && offset_kept(fn, l, st->offset))) {           /* `s.buf + s.off` */
     const struct tl_slot *rs = &fn->slots[tl_slot_root(fn, b)];
     if ((rs->kind == TL_SLOT_LOCAL || rs->kind == TL_SLOT_PARAM ||
          rs->kind == TL_SLOT_GLOBAL) && rs->decl.line < loop_first_line(fn, l))

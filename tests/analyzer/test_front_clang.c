@@ -818,7 +818,8 @@ Test(front_clang, data_file_lowers) {
 }
 
 /* A start's buffer at a fixed place of a variable (constant indices and offsets only) gets
- * TL_F_FIXED_BUFFER; one picked by a variable index or offset does not (docs/ir.md). */
+ * TL_F_FIXED_BUFFER; one picked by a variable index or offset does not, and names that
+ * variable as its `offset` when it is the only one and a plain read (docs/ir.md). */
 Test(front_clang, buffer_at_a_fixed_place) {
   cr_assert_eq(parse("TK_ASYNC static int job(void *a, void **r) { *r = a; return 0; }\n"
                      "struct rows { int r[4][4]; };\n"
@@ -833,13 +834,19 @@ Test(front_clang, buffer_at_a_fixed_place) {
                      "  tk_detach(tk_async(l, job, &buf[i]));\n"
                      "  tk_detach(tk_async(l, job, (char *)p + off));\n"
                      "  tk_detach(tk_async(l, job, &t[i][0]));\n"
+                     "  tk_detach(tk_async(l, job, p + i * 2));\n"
+                     "  tk_detach(tk_async(l, job, &t[i][off]));\n"
                      "}\n"), 0);
   const struct tl_func *f = func("f");
-  for (int n = 0; n < 9; n++) {
+  const char *offset[11] = {[6] = "i", [7] = "off", [8] = "i"};
+  for (int n = 0; n < 11; n++) {
     const struct tl_event *ev = event(f, TL_EV_START, "tk_async", n, NULL);
     cr_assert(ev, "start %d", n);
     cr_assert(ev->flags & TL_F_LENDS, "start %d lends", n);
     cr_assert_eq(!!(ev->flags & TL_F_FIXED_BUFFER), n < 6, "start %d", n);
+    if (offset[n]) cr_assert(ev->offset && strcmp(f->slots[ev->offset].name, offset[n]) == 0,
+                             "start %d", n);
+    else cr_assert_eq(ev->offset, TL_SLOT_NONE, "start %d", n);
   }
 }
 
