@@ -253,6 +253,21 @@ static tl_slot_id only_ticket_inside(const struct tl_func *fn, tl_slot_id d) {
   return found;
 }
 
+/* 1 when assignment ev only reads through the pointer ticket t (`int n = cqe->res;`,
+ * `struct io_uring_cqe c = *cqe;`): it also reads a slot inside t, and its destination, no
+ * pointer, array or ticket, cannot hold t itself. The ticket is dereferenced, not copied:
+ * it stays where it was (a copy into an integer, `x = (uintptr_t)cqe`, still escapes). */
+static int read_through(const struct tl_func *fn, const struct tl_event *ev, tl_slot_id t) {
+  tl_slot_id d = ev->dst;
+  if (!(fn->slots[t].flags & TL_SLOT_POINTER) ||
+      (fn->slots[d].flags & (TL_SLOT_POINTER | TL_SLOT_ARRAY | TL_SLOT_TICKET)))
+    return 0;
+  for (uint32_t i = 0; i < ev->nuses; i++)
+    if (ev->uses[i] != t && ev->uses[i] < fn->nslots && tl_lc_slot_within(fn, ev->uses[i], t))
+      return 1;
+  return 0;
+}
+
 /* `t2 = t` and `s2 = s` copy; `struct order o = { "ada", t }` puts t into o's only ticket
  * field; anything else we cannot follow makes dst unknown and the tickets it reads escape
  * (held by dst somewhere we do not track). */
@@ -301,7 +316,7 @@ static void apply_assign(const struct tl_lc *lc, const struct tl_event *ev) {
     return;
   }
   for (uint32_t i = 0; i < ev->nuses; i++)
-    if (is_ticket(fn, ev->uses[i]) && ev->uses[i] != d)
+    if (is_ticket(fn, ev->uses[i]) && ev->uses[i] != d && !read_through(fn, ev, ev->uses[i]))
       hand_in(lc, ev->uses[i], TL_LC_ESCAPED, NULL);
 }
 
