@@ -2877,6 +2877,8 @@ static void lower_return(struct fe *fe, CXCursor c) {
     } else if (zero_if_zero(fe, e)) {
       ev.flags |= TL_F_ZERO_IF_ZERO;
     }
+    if ((tk >= CXType_Bool && tk <= CXType_LongDouble) || tk == CXType_Enum)
+      ev.flags |= TL_F_SCALAR;
   }
   ev.uses = fe->uses.data + mark;
   ev.nuses = fe->uses.size - mark;

@@ -421,7 +421,7 @@ static const char *const slot_flag_names[] = {
 static const char *const ev_flag_names[] = {
   "discarded", "void-cast", "lends", "fills", "status-discarded", "const", "null", "in-cond",
   "compare", "cast", "arith", "timer", "offload", "macro", "noreturn", "not-ticket", "nonzero",
-  "runs-loop", "nonzero-var", "fixed-buffer", "zero-if-zero", "addr-of",
+  "runs-loop", "nonzero-var", "fixed-buffer", "zero-if-zero", "addr-of", "scalar",
 };
 
 static const char *const fn_flag_names[] = {

@@ -105,8 +105,10 @@ enum {
                                        is 0: the use itself, or a comparison of it with a
                                        constant that 0 fails (`return ret == -EAGAIN;`,
                                        `return ret < 0;`) */
-  TL_F_ADDR_OF          = 1u << 21  /* ASSIGN: the value is the address of its only use
+  TL_F_ADDR_OF          = 1u << 21, /* ASSIGN: the value is the address of its only use
                                        (`td.ring = &ring`) */
+  TL_F_SCALAR           = 1u << 22  /* RETURN: the value returned is an arithmetic or enum
+                                       value, no pointer or struct (`return cqe->res;`) */
 };
 
 /* One argument of a CALL, as the front-end saw it: `slot` holds its value (a variable, a

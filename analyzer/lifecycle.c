@@ -253,14 +253,17 @@ static tl_slot_id only_ticket_inside(const struct tl_func *fn, tl_slot_id d) {
   return found;
 }
 
-/* 1 when assignment ev only reads through the pointer ticket t (`int n = cqe->res;`,
- * `struct io_uring_cqe c = *cqe;`): it also reads a slot inside t, and its destination, no
- * pointer, array or ticket, cannot hold t itself. The ticket is dereferenced, not copied:
+/* 1 when ev, an assignment or a return, only reads through the pointer ticket t (`int n =
+ * cqe->res;`, `return cqe->res;`, `struct io_uring_cqe c = *cqe;`): it also reads a slot
+ * inside t, and what it writes (the destination, no pointer, array or ticket; the value a
+ * return gives, TL_F_SCALAR) cannot hold t itself. The ticket is dereferenced, not copied:
  * it stays where it was (a copy into an integer, `x = (uintptr_t)cqe`, still escapes). */
 static int read_through(const struct tl_func *fn, const struct tl_event *ev, tl_slot_id t) {
-  tl_slot_id d = ev->dst;
-  if (!(fn->slots[t].flags & TL_SLOT_POINTER) ||
-      (fn->slots[d].flags & (TL_SLOT_POINTER | TL_SLOT_ARRAY | TL_SLOT_TICKET)))
+  if (t == TL_SLOT_NONE || t >= fn->nslots || !(fn->slots[t].flags & TL_SLOT_POINTER))
+    return 0;
+  if (ev->kind == TL_EV_RETURN ? !(ev->flags & TL_F_SCALAR)
+                               : (fn->slots[ev->dst].flags &
+                                  (TL_SLOT_POINTER | TL_SLOT_ARRAY | TL_SLOT_TICKET)))
     return 0;
   for (uint32_t i = 0; i < ev->nuses; i++)
     if (ev->uses[i] != t && ev->uses[i] < fn->nslots && tl_lc_slot_within(fn, ev->uses[i], t))
@@ -366,7 +369,9 @@ static void apply_call(const struct tl_lc *lc, const struct tl_event *ev) {
 
 static void apply_return(const struct tl_lc *lc, const struct tl_event *ev) {
   hand_in_within(lc, ev->ticket, TL_LC_ESCAPED, ev);
-  for (uint32_t i = 0; i < ev->nuses; i++) hand_in_within(lc, ev->uses[i], TL_LC_ESCAPED, ev);
+  for (uint32_t i = 0; i < ev->nuses; i++)
+    if (!read_through(lc->fn, ev, ev->uses[i]))
+      hand_in_within(lc, ev->uses[i], TL_LC_ESCAPED, ev);
 }
 
 /* An await that only works inside async functions (model `suspends`), in a function that

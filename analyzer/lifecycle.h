@@ -11,8 +11,9 @@
  *   COLLECTED   handed in: awaited, awaited with its array, or given to a consuming call
  *   DETACHED    given up on purpose (fire-and-forget)
  *   ESCAPED     left the function's control: returned, stored into longer-lived memory,
- *               passed to an unmodelled call, address taken (an assignment that only reads
- *               through a pointer ticket into a scalar, `int n = cqe->res;`, is no escape)
+ *               passed to an unmodelled call, address taken (an assignment or return that
+ *               only reads through a pointer ticket into a scalar, `int n = cqe->res;`,
+ *               `return cqe->res;`, is no escape)
  *   UNKNOWN     came from outside: parameters, globals, memory behind pointers, results of
  *               unmodelled calls
  *   INACTIVE    a reusable ticket with no operation running: made by a `create` function

@@ -850,6 +850,28 @@ Test(front_clang, buffer_at_a_fixed_place) {
   }
 }
 
+/* A return of an arithmetic or enum value is TL_F_SCALAR; of a pointer or a struct, or with
+ * no value, it is not (docs/ir.md). */
+Test(front_clang, return_scalar) {
+  cr_assert_eq(parse("struct s { int res; double d; };\n"
+                     "enum e { A, B };\n"
+                     "static struct s g;\n"
+                     "static int f1(struct s *p) { return p->res; }\n"
+                     "static double f2(struct s *p) { return p->d; }\n"
+                     "static enum e f3(int k) { return k ? A : B; }\n"
+                     "static struct s *f4(struct s *p) { return p; }\n"
+                     "static struct s f5(void) { return g; }\n"
+                     "static void f6(void) { return; }\n"
+                     "int use(void) { f6(); return f1(&g) + (int)f2(&g) + f3(1) + !!f4(&g) + f5().res; }\n"),
+               0);
+  const char *const names[] = {"f1", "f2", "f3", "f4", "f5", "f6"};
+  for (int i = 0; i < 6; i++) {
+    const struct tl_event *ev = event(func(names[i]), TL_EV_RETURN, NULL, 0, NULL);
+    cr_assert(ev, "%s", names[i]);
+    cr_assert_eq(!!(ev->flags & TL_F_SCALAR), i < 3, "%s", names[i]);
+  }
+}
+
 /* A return whose value is 0 whenever the one variable it reads is 0 gets TL_F_ZERO_IF_ZERO:
  * the variable, or its comparison with a constant 0 fails; not a comparison 0 satisfies, a
  * negation, arithmetic or a constant (docs/ir.md). */
