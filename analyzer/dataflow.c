@@ -9,9 +9,10 @@
  *
  * Transfer. A block's entries run its events through the rule's handlers one at a time. An
  * event that writes a slot forgets every assumption whose condition reads a slot with the
- * same root variable (tl_slot_root): writes are `dst` and `aux` of ASSIGN, CALL, READ, POLL,
- * AWAIT and AWAIT_ALL, `ticket` (and a FILLS `aux`) of START, `ticket` and `dst` of CREATE,
- * and every slot of an ESCAPE (an address escaping counts as a write).
+ * same root variable (tl_slot_root): writes are every event's `dst` (a value, a start's
+ * status: `ret = io_uring_wait_cqe(...)` after `if (ret != 1)` on a submit's count), `aux` of
+ * ASSIGN, CALL, READ, POLL, AWAIT and AWAIT_ALL, `ticket` (and a FILLS `aux`) of START,
+ * `ticket` of CREATE, and every slot of an ESCAPE (an address escaping counts as a write).
  *
  * An ASSIGN of a nonzero integer constant (TL_F_NONZERO) to a variable or a field of one then
  * assumes every condition of the function that tests exactly that slot against a constant
@@ -20,7 +21,8 @@
  *
  * Edges. On succs[0] of a BRANCH whose cond has a key, "key true" is assumed, on succs[1]
  * "key false"; an entry already assuming the opposite is infeasible on that edge and
- * dropped. SWITCH and GOTO edges add nothing. Then rule->edge (if any) sees the entry's
+ * dropped, and so is one whose assumption on another comparison of the same slot with a
+ * constant contradicts it (`i < n` assumed true: `i != n` cannot be false; `implied`). SWITCH and GOTO edges add nothing. Then rule->edge (if any) sees the entry's
  * facts, for every edge.
  *
  * Join. An entry arriving at a block joins (rule->join per slot; bytewise OR when the rule
@@ -40,8 +42,9 @@
  * and one arena for the per-unit memo (tl_rctx_memo), freed when the run ends.
  *
  * Not done: calls are not assumed to write globals or address-taken locals (only the writes
- * the front-end spells as events invalidate assumptions); conditions are matched by key only
- * (`x > 0` and `x > 1` are unrelated). */
+ * the front-end spells as events invalidate assumptions); conditions are matched by key, or
+ * by one earlier comparison of the same slot with a constant (`x > 1` then `x > 0`: true),
+ * never by two together (`x >= 0` and `x <= 0` do not make `x == 0`). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,28 +271,25 @@ static int cond_reads_root(const struct tl_func *fn, const struct tl_cond *c, tl
 /* Forget the assumptions whose condition reads a slot ev writes. */
 static void invalidate(const struct tl_func *fn, struct entry *e, const struct tl_event *ev) {
   if (e->nas == 0) return;
-  tl_slot_id w[3] = {0, 0, 0};
+  tl_slot_id w[3] = {ev->dst, 0, 0};         /* every event's dst: a value, a status */
   switch (ev->kind) {
   case TL_EV_ASSIGN: case TL_EV_CALL: case TL_EV_READ: case TL_EV_POLL:
   case TL_EV_AWAIT: case TL_EV_AWAIT_ALL:
-    w[0] = ev->dst;
     w[1] = ev->aux;
     break;
   case TL_EV_START:
-    w[0] = ev->ticket;
-    if (ev->flags & TL_F_FILLS) w[1] = ev->aux;
+    w[1] = ev->ticket;
+    if (ev->flags & TL_F_FILLS) w[2] = ev->aux;
     break;
   case TL_EV_CREATE:
-    w[0] = ev->ticket;
-    w[1] = ev->dst;
+    w[1] = ev->ticket;
     break;
   case TL_EV_ESCAPE:
-    w[0] = ev->ticket;
-    w[1] = ev->dst;
+    w[1] = ev->ticket;
     w[2] = ev->aux;
     break;
   default:
-    return;
+    break;
   }
   for (int k = 0; k < 3; k++) {
     if (!w[k]) continue;
@@ -324,6 +324,56 @@ static int cond_holds(const struct tl_cond *c, long long v) {
   case TL_CMP_GT:      return v > c->value;
   case TL_CMP_GE:      return v >= c->value;
   case TL_CMP_NONE:    break;
+  }
+  return -1;
+}
+
+/* The values of its slot for which comparison c comes out `holds`, as an interval [lo, hi];
+ * 0 when they are no interval (`x != 3` holding) or c is no comparison with a constant. */
+static int cond_range(const struct tl_cond *c, uint32_t holds, long long *lo, long long *hi) {
+  enum tl_cmp k = c->cmp;
+  long long v = c->value;
+  if (k == TL_CMP_NONZERO || k == TL_CMP_ZERO) {
+    v = 0;
+    k = k == TL_CMP_ZERO ? TL_CMP_EQ : TL_CMP_NE;
+  }
+  if (!holds) {                                    /* the negation */
+    static const enum tl_cmp neg[] = {[TL_CMP_EQ] = TL_CMP_NE, [TL_CMP_NE] = TL_CMP_EQ,
+                                      [TL_CMP_LT] = TL_CMP_GE, [TL_CMP_LE] = TL_CMP_GT,
+                                      [TL_CMP_GT] = TL_CMP_LE, [TL_CMP_GE] = TL_CMP_LT};
+    if (k < TL_CMP_EQ || k > TL_CMP_GE) return 0;
+    k = neg[k];
+  }
+  if (v <= INT32_MIN || v >= INT32_MAX) return 0;  /* no edge of a type's range */
+  *lo = INT64_MIN, *hi = INT64_MAX;
+  switch (k) {
+  case TL_CMP_EQ: *lo = *hi = v; return 1;
+  case TL_CMP_LT: *hi = v - 1; return 1;
+  case TL_CMP_LE: *hi = v; return 1;
+  case TL_CMP_GT: *lo = v + 1; return 1;
+  case TL_CMP_GE: *lo = v; return 1;
+  default:        return 0;
+  }
+}
+
+/* What the set's assumptions on other conditions of the same slot say of condition c: 1 it
+ * holds, 0 it fails, -1 nothing. After `for (i = 0; i < n; i++) { ... break; }` the break's
+ * path still assumes `i < n` (nothing wrote i since: writes forget it), so a later `if (i !=
+ * n)` holds there. Comparisons with constants only, each assumption on its own. */
+static int implied(const struct entry *e, const struct tl_cond *c) {
+  if (c->cmp == TL_CMP_NONE || !c->slot || c->nuses != 1 || c->uses[0] != c->slot) return -1;
+  for (uint32_t i = 0; i < e->nas; i++) {
+    const struct tl_cond *a = e->as[i].cond;
+    long long lo, hi;
+    if (!a || a->slot != c->slot || a->nuses != 1 || a->uses[0] != a->slot ||
+        !cond_range(a, e->as[i].holds, &lo, &hi))
+      continue;
+    for (uint32_t side = 0; side < 2; side++) {     /* c's values failing it, holding it */
+      long long clo, chi;
+      if (!cond_range(c, side, &clo, &chi)) continue;
+      if (clo <= lo && hi <= chi) return (int)side;  /* all of the slot's values there */
+      if (hi < clo || chi < lo) return (int)!side;   /* none of them */
+    }
   }
   return -1;
 }
@@ -458,6 +508,7 @@ static int run_block(struct tl_rctx *cx, uint32_t b) {
         uint32_t holds = k == 0;
         int a = assumes(e, blk->cond.key, holds);
         if (a < 0) continue;                        /* infeasible on this path */
+        if (a == 0 && implied(e, &blk->cond) == (int)!holds) continue;   /* the same */
         if (a == 0) assume_add(e, blk->cond.key, holds, &blk->cond);
       }
       if (r->edge) {

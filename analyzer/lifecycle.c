@@ -535,7 +535,7 @@ static int null_constant(const struct tl_cond *c) {
  * io_uring_peek_cqe(...); if (ret)`). Returns how many (at most STATUS_STARTS_MAX, into
  * out), 0 when some path reaches a write of s that is no such start, the function's entry,
  * or more than STATUS_BLOCKS_MAX blocks. */
-#define STATUS_STARTS_MAX 4
+#define STATUS_STARTS_MAX TL_LC_STATUS_STARTS_MAX
 #define STATUS_BLOCKS_MAX 16
 
 static uint32_t starts_of_status(const struct tl_func *fn, const struct tl_block *b,
@@ -633,23 +633,36 @@ static void success_seen_failed(const struct tl_lc *lc, const struct tl_cond *c,
 /* A test of a start's status: on the branch where it failed (nonzero, or negative), the
  * start issued nothing. A status equal to a nonzero code (`ret == -ETIME`, `== EAGAIN`) is
  * a failure too: success is 0. A named constant counts by its value (`!= thrd_success`). */
+/* The successor of a branch testing a status on which the start failed, or -1. */
+static int status_fail_succ(const struct tl_cond *c) {
+  int zero = c->value == 0;        /* a status: its value counts (thrd_success is 0) */
+  switch (c->cmp) {
+  case TL_CMP_NONZERO: return 0;
+  case TL_CMP_ZERO:    return 1;
+  case TL_CMP_NE:      return zero ? 0 : 1;
+  case TL_CMP_EQ:      return zero ? 1 : 0;
+  case TL_CMP_LT:      return zero ? 0 : -1;
+  case TL_CMP_GE:      return zero ? 1 : -1;
+  default:             return -1;
+  }
+}
+
+uint32_t tl_lc_failed_starts(const struct tl_func *fn, const struct tl_block *from,
+                             uint32_t succ, const struct tl_event **out) {
+  const struct tl_cond *c = &from->cond;
+  if (from->term != TL_TERM_BRANCH || c->slot == TL_SLOT_NONE || c->slot >= fn->nslots ||
+      (fn->slots[c->slot].flags & TL_SLOT_TICKET) || status_fail_succ(c) != (int)succ)
+    return 0;
+  return starts_of_status(fn, from, c->slot, out);
+}
+
 static void refine_status(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
   const struct tl_cond *c = &from->cond;
   const struct tl_event *sts[STATUS_STARTS_MAX];
   uint32_t nsts = starts_of_status(lc->fn, from, c->slot, sts);
-  if (nsts == 0) return;
-  int zero = c->value == 0;        /* a status: its value counts (thrd_success is 0) */
-  uint32_t fail_succ;              /* the successor on which the start failed */
-  switch (c->cmp) {
-  case TL_CMP_NONZERO: fail_succ = 0; break;
-  case TL_CMP_ZERO:    fail_succ = 1; break;
-  case TL_CMP_NE:      fail_succ = zero ? 0 : 1; break;
-  case TL_CMP_EQ:      fail_succ = zero ? 1 : 0; break;
-  case TL_CMP_LT:      if (!zero) return; fail_succ = 0; break;
-  case TL_CMP_GE:      if (!zero) return; fail_succ = 1; break;
-  default:             return;
-  }
-  if (succ != fail_succ) {
+  int fail_succ = status_fail_succ(c);     /* the successor on which the start failed */
+  if (nsts == 0 || fail_succ < 0) return;
+  if ((int)succ != fail_succ) {
     success_seen_failed(lc, c, sts, nsts);
     return;
   }

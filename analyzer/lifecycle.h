@@ -170,6 +170,13 @@ void tl_lc_apply(const struct tl_lc *lc, const struct tl_event *ev);
  * side that says success (`ret >= 0`, `ret == 0`) infeasible when the values contradict: the
  * ticket's fact becomes bottom there. */
 void tl_lc_refine(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ);
+/* The starts (model `status=ret`) whose returned status the branch ending `from` tests,
+ * when its successor `succ` is the side where they failed and issued nothing: up to
+ * TL_LC_STATUS_STARTS_MAX of them into out (every path's last write of the status: see
+ * tl_lc_refine). 0 on the other side, or when the branch tests no such status. */
+#define TL_LC_STATUS_STARTS_MAX 4
+uint32_t tl_lc_failed_starts(const struct tl_func *fn, const struct tl_block *from,
+                             uint32_t succ, const struct tl_event **out);
 /* 1 when the edge from block `from` to block `to` leaves a loop whose body hands slot s in
  * (await, consume, detach, escape) at a point `from` dominates, and never starts into s:
  * taking this exit, the loop most likely ran and handed the ticket in. The analysis counts

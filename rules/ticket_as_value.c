@@ -41,7 +41,9 @@
  * requests) is waited for by running the event loop (model `runs-loop`): its buffer may be
  * read after `g_main_loop_run()`, or after `while (!result) g_main_context_iteration(NULL,
  * TRUE);`. Reading a ticket after it was collected is double-await's business, and a
- * buffer lent to an operation (`lend=`) is not this rule.
+ * buffer lent to an operation (`lend=`) is not this rule. On the branch of a test of a
+ * start's returned status (model `status=ret`) where the start failed, it issued nothing:
+ * its buffer may be read there (`if (pthread_create(&t, NULL, fn, &job)) { use(job); }`).
  *
  * A thread's argument (`pthread_create`'s `fill=`) is shared with a running thread: once
  * the creator has *acquired* (taken a lock, or made a blocking call that is not a timer: a
@@ -371,6 +373,13 @@ static void tav_edge(struct tl_rctx *cx, void *facts, const struct tl_block *fro
                                                      from->succs[succ]))
     synchronise(cx, facts);
   if (from->term != TL_TERM_BRANCH || from->cond.slot == TL_SLOT_NONE) return;
+  const struct tl_event *failed[TL_LC_STATUS_STARTS_MAX];
+  uint32_t nfailed = tl_lc_failed_starts(fn, from, succ, failed);
+  for (tl_slot_id s = 1; nfailed && s < fn->nslots; s++) {   /* the start issued nothing */
+    struct tav_fact *p = fact(cx, facts, s);
+    for (uint32_t k = 0; k < nfailed && pending(p); k++)
+      if (p->ev == failed[k]) memset(p, 0, sizeof *p);
+  }
   const struct tav_fact *f = fact(cx, facts, from->cond.slot);
   if (f->what == TAV_FLAG && tl_edge_means_done(from, succ, f->ev->model))
     settle(cx, facts, f->of);
