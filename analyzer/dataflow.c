@@ -359,7 +359,9 @@ static int cond_range(const struct tl_cond *c, uint32_t holds, long long *lo, lo
 /* What the set's assumptions on other conditions of the same slot say of condition c: 1 it
  * holds, 0 it fails, -1 nothing. After `for (i = 0; i < n; i++) { ... break; }` the break's
  * path still assumes `i < n` (nothing wrote i since: writes forget it), so a later `if (i !=
- * n)` holds there. Comparisons with constants only, each assumption on its own. */
+ * n)` holds there. Comparisons with constants only, each assumption on its own, and never a
+ * negative constant with a nonnegative one (the IR does not say whether the slot is
+ * unsigned, where `x == -1` is `x == UINT_MAX`). */
 static int implied(const struct entry *e, const struct tl_cond *c) {
   if (c->cmp == TL_CMP_NONE || !c->slot || c->nuses != 1 || c->uses[0] != c->slot) return -1;
   for (uint32_t i = 0; i < e->nas; i++) {
@@ -368,6 +370,8 @@ static int implied(const struct entry *e, const struct tl_cond *c) {
     if (!a || a->slot != c->slot || a->nuses != 1 || a->uses[0] != a->slot ||
         !cond_range(a, e->as[i].holds, &lo, &hi))
       continue;
+    if ((a->cmp >= TL_CMP_EQ && a->value < 0) != (c->cmp >= TL_CMP_EQ && c->value < 0))
+      continue;               /* an unsigned slot may hold what `-1` converts to: not mixed */
     for (uint32_t side = 0; side < 2; side++) {     /* c's values failing it, holding it */
       long long clo, chi;
       if (!cond_range(c, side, &clo, &chi)) continue;
