@@ -235,6 +235,62 @@ Test(solver, assigning_a_nonzero_constant_decides_the_condition) {
   cr_assert_eq(diags.size, 0);
 }
 
+/* `x OP value` with this key: then = first edge. */
+static void compare(struct tl_func *fn, uint32_t b, uint32_t key, tl_slot_id slot,
+                    enum tl_cmp cmp, long long value, uint32_t then_b, uint32_t else_b) {
+  tl_slot_id uses[] = {slot};
+  struct tl_cond c = {.key = key, .cmp = cmp, .slot = slot, .value = value, .nuses = 1,
+                      .uses = uses};
+  cr_assert_eq(tl_func_set_term(&unit, fn, b, TL_TERM_BRANCH, &c), 0);
+  edge(fn, b, then_b);
+  edge(fn, b, else_b);
+}
+
+/* if (i < lim) { t = start(); [i = start(&u); await(u);] } if (i != rhs) await(t); return;
+ * — with `i < 4` assumed, `i != 4` holds (and `i != 2` says nothing); a START whose status
+ * writes i in between forgets it. bb0 -> {bb2, bb3}; bb2 -> bb3; bb3 -> {bb4, bb5}. */
+static void build_implied(long long lim, long long rhs, int write_by_start) {
+  struct tl_func *fn = func("implied");
+  blocks(fn, 6);
+  fn->exit = 1;
+  tl_slot_id t = local(fn, "t"), i = local(fn, "i"), u = local(fn, "u");
+  compare(fn, 0, 7, i, TL_CMP_LT, lim, 2, 3);
+  event(fn, 2, TL_EV_START, t, 0, 3);
+  if (write_by_start) {
+    event(fn, 2, TL_EV_START, u, i, 4);
+    event(fn, 2, TL_EV_AWAIT, u, 0, 5);
+  }
+  edge(fn, 2, 3);
+  compare(fn, 3, 9, i, TL_CMP_NE, rhs, 4, 5);
+  event(fn, 4, TL_EV_AWAIT, t, 0, 6);
+  edge(fn, 4, 5);
+  ret(fn, 5, 7);
+}
+
+Test(solver, a_comparison_with_a_constant_decides_another_of_the_same_slot) {
+  build_implied(4, 4, 0);
+  cr_assert_eq(run_rule(&toy_rule), 0);
+  cr_assert_eq(diags.size, 0);
+}
+
+Test(solver, a_comparison_that_does_not_decide_leaves_both_edges) {
+  build_implied(4, 2, 0);
+  cr_assert_eq(run_rule(&toy_rule), 0);
+  cr_assert_eq(diags.size, 1);
+}
+
+Test(solver, a_negative_constant_decides_nothing_of_a_nonnegative_one) {
+  build_implied(4, -1, 0);             /* `i == -1` is possible if i is unsigned */
+  cr_assert_eq(run_rule(&toy_rule), 0);
+  cr_assert_eq(diags.size, 1);
+}
+
+Test(solver, a_start_writing_the_slot_as_its_status_forgets_it) {
+  build_implied(4, 4, 1);
+  cr_assert_eq(run_rule(&toy_rule), 0);
+  cr_assert_eq(diags.size, 1);
+}
+
 /* The condition reads s.flag; writing s (its root) forgets the assumption. */
 Test(solver, writing_the_root_of_a_condition_slot_forgets_it) {
   struct tl_func *fn = func("root_written");
