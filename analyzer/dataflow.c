@@ -312,22 +312,6 @@ static int slot_is_plain(const struct tl_func *fn, tl_slot_id s) {
   return 0;
 }
 
-/* Whether the condition c holds when its slot holds v; -1 when c says nothing about it. */
-static int cond_holds(const struct tl_cond *c, long long v) {
-  switch (c->cmp) {
-  case TL_CMP_NONZERO: return v != 0;
-  case TL_CMP_ZERO:    return v == 0;
-  case TL_CMP_EQ:      return v == c->value;
-  case TL_CMP_NE:      return v != c->value;
-  case TL_CMP_LT:      return v < c->value;
-  case TL_CMP_LE:      return v <= c->value;
-  case TL_CMP_GT:      return v > c->value;
-  case TL_CMP_GE:      return v >= c->value;
-  case TL_CMP_NONE:    break;
-  }
-  return -1;
-}
-
 /* The values of its slot for which comparison c comes out `holds`, as an interval [lo, hi];
  * 0 when they are no interval (`x != 3` holding) or c is no comparison with a constant. */
 static int cond_range(const struct tl_cond *c, uint32_t holds, long long *lo, long long *hi) {
@@ -391,7 +375,7 @@ static void decide(const struct tl_func *fn, struct entry *e, const struct tl_ev
     const struct tl_cond *c = &fn->blocks[b].cond;
     if (fn->blocks[b].term != TL_TERM_BRANCH || !c->key || c->slot != ev->dst) continue;
     if (c->nuses != 1 || c->uses[0] != ev->dst) continue;
-    int holds = cond_holds(c, ev->value);
+    int holds = tl_cond_holds(c, ev->value);
     if (holds >= 0 && assumes(e, c->key, (uint32_t)holds) == 0)
       assume_add(e, c->key, (uint32_t)holds, c);
   }

@@ -2846,16 +2846,8 @@ static int zero_if_zero(struct fe *fe, CXCursor e) {
   struct val k = {.cx = swapped ? l : r};      /* the constant side */
   eval_const(&k);
   if (!k.has_value) return 0;
-  long long c = k.value;
-  switch (cmp_of(op, swapped)) {     /* does `0 <op> c` hold? */
-  case TL_CMP_EQ: return c != 0;
-  case TL_CMP_NE: return c == 0;
-  case TL_CMP_LT: return !(0 < c);
-  case TL_CMP_LE: return !(0 <= c);
-  case TL_CMP_GT: return !(0 > c);
-  case TL_CMP_GE: return !(0 >= c);
-  default:        return 0;
-  }
+  struct tl_cond cmp = {.cmp = cmp_of(op, swapped), .value = k.value};
+  return tl_cond_holds(&cmp, 0) == 0;          /* `0 <op> c` fails */
 }
 
 static void lower_return(struct fe *fe, CXCursor c) {

@@ -24,6 +24,21 @@ const char *tl_ev_name(enum tl_ev_kind kind) {
   return ev_names[kind];
 }
 
+int tl_cond_holds(const struct tl_cond *c, long long v) {
+  switch (c->cmp) {
+  case TL_CMP_NONZERO: return v != 0;
+  case TL_CMP_ZERO:    return v == 0;
+  case TL_CMP_EQ:      return v == c->value;
+  case TL_CMP_NE:      return v != c->value;
+  case TL_CMP_LT:      return v < c->value;
+  case TL_CMP_LE:      return v <= c->value;
+  case TL_CMP_GT:      return v > c->value;
+  case TL_CMP_GE:      return v >= c->value;
+  case TL_CMP_NONE:    break;
+  }
+  return -1;
+}
+
 /* Grow the arena array *data (capacity *cap, elements of `elem` bytes, `used` of them live)
  * to hold `need` elements. 0 or TL_ENOMEM; *data and *cap untouched on failure. */
 static int arena_grow(tl_arena *a, void **data, uint32_t *cap, uint32_t used, uint32_t need,

@@ -164,6 +164,10 @@ struct tl_cond {
   struct tl_loc loc;
 };
 
+/* Whether comparison c holds when its slot holds v: 1 or 0; -1 when c says nothing
+ * (TL_CMP_NONE). */
+int tl_cond_holds(const struct tl_cond *c, long long v);
+
 enum tl_term {
   TL_TERM_GOTO,     /* one successor (or none for the exit block) */
   TL_TERM_BRANCH,   /* succs[0] if cond holds, succs[1] if not */

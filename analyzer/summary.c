@@ -903,17 +903,8 @@ static uint32_t negative_succs(const struct tl_cond *c, uint32_t all) {
 /* The successors of a branch on r a zero r takes (`r`: the false side, `r == -1`: the false
  * side, `r >= 0`: the true side). */
 static uint32_t zero_succs(const struct tl_cond *c, uint32_t all) {
-  switch (c->cmp) {
-  case TL_CMP_NONZERO: return 2u;
-  case TL_CMP_ZERO:    return 1u;
-  case TL_CMP_EQ:      return c->value == 0 ? 1u : 2u;
-  case TL_CMP_NE:      return c->value != 0 ? 1u : 2u;
-  case TL_CMP_LT:      return 0 < c->value ? 1u : 2u;
-  case TL_CMP_LE:      return 0 <= c->value ? 1u : 2u;
-  case TL_CMP_GT:      return 0 > c->value ? 1u : 2u;
-  case TL_CMP_GE:      return 0 >= c->value ? 1u : 2u;
-  default:             return all;
-  }
+  int holds = tl_cond_holds(c, 0);
+  return holds < 0 ? all : holds ? 1u : 2u;
 }
 
 /* The successors of block b a nonzero r may take (a mask over the first 32). */
