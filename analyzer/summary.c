@@ -77,6 +77,17 @@ static tl_slot_id param_slot(const struct tl_func *fn, uint32_t i) {
   return TL_SLOT_NONE;
 }
 
+/* The index of fn's parameter whose slot is p, when below max; else -1. */
+static int param_index(const struct tl_func *fn, tl_slot_id p, uint32_t max) {
+  uint32_t k = 0;
+  for (tl_slot_id s = 1; s < fn->nslots && k < max; s++) {
+    if (fn->slots[s].kind != TL_SLOT_PARAM) continue;
+    if (s == p) return (int)k;
+    k++;
+  }
+  return -1;
+}
+
 static uint32_t count_params(const struct tl_func *fn) {
   uint32_t n = 0;
   for (tl_slot_id s = 1; s < fn->nslots; s++) n += fn->slots[s].kind == TL_SLOT_PARAM;
@@ -284,13 +295,8 @@ static struct tl_argref owner_param(const struct tl_func *fn, const struct tl_ev
   tl_slot_id o = via->kind == TL_EV_START ? via->owner : TL_SLOT_NONE;
   if (o == TL_SLOT_NONE || o >= fn->nslots) return (struct tl_argref){TL_ARG_NONE, 0};
   int deref = fn->slots[o].kind == TL_SLOT_DEREF;
-  tl_slot_id p = deref ? fn->slots[o].parent : o;
-  for (uint32_t k = 0; k < MAX_PARAMS; k++) {
-    tl_slot_id pk = param_slot(fn, k);
-    if (pk == TL_SLOT_NONE) break;
-    if (pk == p) return (struct tl_argref){(int)k, deref};
-  }
-  return (struct tl_argref){TL_ARG_NONE, 0};
+  int k = param_index(fn, deref ? fn->slots[o].parent : o, MAX_PARAMS);
+  return k >= 0 ? (struct tl_argref){k, deref} : (struct tl_argref){TL_ARG_NONE, 0};
 }
 
 static void make_model(struct tl_summary *s, const struct tl_func *fn, const char *file) {
@@ -1435,13 +1441,7 @@ static int owner_param_of(const struct tl_func *fn, tl_slot_id o) {
   tl_slot_id top = tl_slot_root(fn, o);
   for (tl_slot_id s = o; s != top && s < fn->nslots; s = fn->slots[s].parent)
     if (fn->slots[s].kind == TL_SLOT_DEREF && fn->slots[s].parent != top) return -1;
-  tl_slot_id root = param_copied_into(fn, top);
-  for (uint32_t k = 0; k < 64; k++) {
-    tl_slot_id pk = param_slot(fn, k);
-    if (pk == TL_SLOT_NONE) break;
-    if (pk == root) return (int)k;
-  }
-  return -1;
+  return param_index(fn, param_copied_into(fn, top), 64);
 }
 
 /* The parameter of fn whose struct holds a pointer to the owner slot o in a member
@@ -1456,16 +1456,9 @@ static int owner_member_of(const struct tl_func *fn, tl_slot_id o, const char **
   if (fs->kind != TL_SLOT_FIELD || fs->parent != top || !(fs->flags & TL_SLOT_POINTER) ||
       !fs->name)
     return -1;
-  tl_slot_id root = param_copied_into(fn, top);
-  for (uint32_t k = 0; k < 64; k++) {
-    tl_slot_id pk = param_slot(fn, k);
-    if (pk == TL_SLOT_NONE) break;
-    if (pk == root) {
-      *member = member_of(fs);
-      return (int)k;
-    }
-  }
-  return -1;
+  int k = param_index(fn, param_copied_into(fn, top), 64);
+  if (k >= 0) *member = member_of(fs);
+  return k;
 }
 
 /* The root slot of the owner that a thread started at event `start` of fn on `&x` (a local
@@ -1562,13 +1555,7 @@ static int passed_on_rests(struct doom *d) {
   --*x->passes;                                /* one per walk started, below too */
   const struct tl_func *fn = d->fn;
   uint32_t f = (uint32_t)(fn - unit->funcs);
-  tl_slot_id root = param_copied_into(fn, d->owner);
-  int k = -1;
-  for (uint32_t i = 0; i < MAX_PARAMS && k < 0; i++) {
-    tl_slot_id pi = param_slot(fn, i);
-    if (pi == TL_SLOT_NONE) break;
-    if (pi == root) k = (int)i;
-  }
+  int k = param_index(fn, param_copied_into(fn, d->owner), MAX_PARAMS);
   int yes = 0;
   if (k < 0 || f >= d->ss->n) {
     yes = 0;
