@@ -2821,11 +2821,10 @@ static int integer_variable(struct fe *fe, CXCursor c) {
   c = strip(fe, c);
   if (clang_getCursorKind(c) != CXCursor_DeclRefExpr) return 0;
   enum CXCursorKind dk = clang_getCursorKind(clang_getCursorReferenced(c));
-  enum CXTypeKind tk = clang_getCanonicalType(clang_getCursorType(c)).kind;
   struct val v = {.cx = c};
   eval_const(&v);
   return (dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl) && !v.has_value &&
-         ((tk >= CXType_Bool && tk <= CXType_Int128) || tk == CXType_Enum);
+         is_integer_type(clang_getCursorType(c));
 }
 
 /* 1 when the returned expression e is 0 whenever the one variable it reads is 0

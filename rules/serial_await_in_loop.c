@@ -96,6 +96,7 @@
 #include <string.h>
 
 #include "deps.h"
+#include "lifecycle.h"
 #include "rule.h"
 #include "rule_docs.h"
 
@@ -291,15 +292,6 @@ static uint32_t loop_first_line(const struct tl_func *fn, const struct tl_loop *
   return first;
 }
 
-/* 1 when slot a is slot s or holds it (a variable holding the field s). */
-static int holds(const struct tl_func *fn, tl_slot_id a, tl_slot_id s) {
-  for (unsigned n = 0; s != TL_SLOT_NONE && s < fn->nslots && n < 64; n++) {
-    if (s == a) return 1;
-    s = fn->slots[s].parent;
-  }
-  return 0;
-}
-
 /* The offset variable `off` of a start's buffer (`&buf[k]`, `(char *)s.buf + s.off`) keeps
  * its value through loop l: a local or parameter declared before the loop (a global may be
  * stepped by any call), and nothing in the loop assigns the offset or what holds it
@@ -314,8 +306,8 @@ static int offset_kept(const struct tl_func *fn, const struct tl_loop *l, tl_slo
     const struct tl_block *b = &fn->blocks[l->blocks[i]];
     for (uint32_t e = 0; e < b->nevents; e++) {
       const struct tl_event *ev = &b->events[e];
-      if ((ev->dst && holds(fn, ev->dst, off)) ||
-          ((ev->flags & TL_F_FILLS) && ev->aux && holds(fn, ev->aux, off)))
+      if (tl_lc_slot_within(fn, off, ev->dst) ||
+          ((ev->flags & TL_F_FILLS) && tl_lc_slot_within(fn, off, ev->aux)))
         return 0;
       for (uint32_t a = 0; ev->args && a < ev->nargs; a++)
         if (ev->args[a].addr == off) return 0;
