@@ -22,8 +22,9 @@
  * Edges. On succs[0] of a BRANCH whose cond has a key, "key true" is assumed, on succs[1]
  * "key false"; an entry already assuming the opposite is infeasible on that edge and
  * dropped, and so is one whose assumption on another comparison of the same slot with a
- * constant contradicts it (`i < n` assumed true: `i != n` cannot be false; `implied`). SWITCH and GOTO edges add nothing. Then rule->edge (if any) sees the entry's
- * facts, for every edge.
+ * constant contradicts it (`i < n` assumed true: `i != n` cannot be false; `implied`).
+ * SWITCH and GOTO edges add nothing. Then rule->edge (if any) sees the entry's facts, for
+ * every edge.
  *
  * Join. An entry arriving at a block joins (rule->join per slot; bytewise OR when the rule
  * has none) the entry with the same assumption set; otherwise it is added; a block that

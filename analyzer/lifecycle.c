@@ -630,10 +630,9 @@ static void success_seen_failed(const struct tl_lc *lc, const struct tl_cond *c,
   }
 }
 
-/* A test of a start's status: on the branch where it failed (nonzero, or negative), the
- * start issued nothing. A status equal to a nonzero code (`ret == -ETIME`, `== EAGAIN`) is
- * a failure too: success is 0. A named constant counts by its value (`!= thrd_success`). */
-/* The successor of a branch testing a status on which the start failed, or -1. */
+/* The successor of a branch testing a start's status on which the start failed (nonzero,
+ * or negative), or -1. A status equal to a nonzero code (`ret == -ETIME`, `== EAGAIN`) is a
+ * failure too: success is 0. A named constant counts by its value (`!= thrd_success`). */
 static int status_fail_succ(const struct tl_cond *c) {
   int zero = c->value == 0;        /* a status: its value counts (thrd_success is 0) */
   switch (c->cmp) {
@@ -656,6 +655,7 @@ uint32_t tl_lc_failed_starts(const struct tl_func *fn, const struct tl_block *fr
   return starts_of_status(fn, from, c->slot, out);
 }
 
+/* A test of a start's status: on the branch where it failed, the start issued nothing. */
 static void refine_status(const struct tl_lc *lc, const struct tl_block *from, uint32_t succ) {
   const struct tl_cond *c = &from->cond;
   const struct tl_event *sts[STATUS_STARTS_MAX];

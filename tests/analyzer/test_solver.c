@@ -105,15 +105,21 @@ static void event(struct tl_func *fn, uint32_t b, enum tl_ev_kind kind, tl_slot_
   cr_assert_eq(tl_func_add_event(&unit, fn, b, &ev), 0);
 }
 
-/* `if (slot)` with this key: then = first edge. */
-static void branch(struct tl_func *fn, uint32_t b, uint32_t key, tl_slot_id slot,
-                   uint32_t then_b, uint32_t else_b) {
+/* `x OP value` with this key: then = first edge. */
+static void compare(struct tl_func *fn, uint32_t b, uint32_t key, tl_slot_id slot,
+                    enum tl_cmp cmp, long long value, uint32_t then_b, uint32_t else_b) {
   tl_slot_id uses[] = {slot};
-  struct tl_cond c = {.key = key, .cmp = TL_CMP_NONZERO, .slot = slot, .nuses = 1,
+  struct tl_cond c = {.key = key, .cmp = cmp, .slot = slot, .value = value, .nuses = 1,
                       .uses = uses};
   cr_assert_eq(tl_func_set_term(&unit, fn, b, TL_TERM_BRANCH, &c), 0);
   edge(fn, b, then_b);
   edge(fn, b, else_b);
+}
+
+/* `if (slot)` with this key: then = first edge. */
+static void branch(struct tl_func *fn, uint32_t b, uint32_t key, tl_slot_id slot,
+                   uint32_t then_b, uint32_t else_b) {
+  compare(fn, b, key, slot, TL_CMP_NONZERO, 0, then_b, else_b);
 }
 
 static void ret(struct tl_func *fn, uint32_t b, uint32_t line) {
@@ -233,17 +239,6 @@ Test(solver, assigning_a_nonzero_constant_decides_the_condition) {
   ret(fn, 5, 7);
   cr_assert_eq(run_rule(&toy_rule), 0);
   cr_assert_eq(diags.size, 0);
-}
-
-/* `x OP value` with this key: then = first edge. */
-static void compare(struct tl_func *fn, uint32_t b, uint32_t key, tl_slot_id slot,
-                    enum tl_cmp cmp, long long value, uint32_t then_b, uint32_t else_b) {
-  tl_slot_id uses[] = {slot};
-  struct tl_cond c = {.key = key, .cmp = cmp, .slot = slot, .value = value, .nuses = 1,
-                      .uses = uses};
-  cr_assert_eq(tl_func_set_term(&unit, fn, b, TL_TERM_BRANCH, &c), 0);
-  edge(fn, b, then_b);
-  edge(fn, b, else_b);
 }
 
 /* if (i < lim) { t = start(); [i = start(&u); await(u);] } if (i != rhs) await(t); return;
